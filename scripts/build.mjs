@@ -1,0 +1,32 @@
+// Bundles src/cli/main.ts into one CommonJS file that bin/kubectl-entra runs and that the
+// single-executable build embeds. The version and git commit are stamped in at build time.
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+let commit = process.env.KUBECTL_ENTRA_COMMIT ?? '';
+if (!commit) {
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    commit = 'unknown';
+  }
+}
+
+await build({
+  entryPoints: ['src/cli/main.ts'],
+  outfile: 'dist/kubectl-entra.cjs',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: false,
+  minify: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  define: {
+    __VERSION__: JSON.stringify(pkg.version),
+    __COMMIT__: JSON.stringify(commit),
+  },
+});
