@@ -77,7 +77,8 @@ build_one() {
   # -v lists each package as it is compiled; count them for a progress line every 100 packages.
   set +e
   go build -trimpath -ldflags='-s -w' -v -o "$tmp" "$pkg" 2>&1 | while IFS= read -r line; do
-    if [[ "$line" == *.go:* || "$line" == *error* || "$line" == go:* ]]; then
+    # Package paths have no spaces; anything else is a diagnostic (file.go:1:2: ..., go: ..., # pkg).
+    if [[ "$line" == *" "* ]]; then
       printf '%s\n' "$line" >&2
     else
       n=$((n + 1))
