@@ -45,7 +45,7 @@ export interface CredentialOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-const SECRET_ARG = /(secret|password|token|key|credential)/i;
+const SECRET_ARG = /(secret|password|passwd|(^|-)token$|credential$|key$)/i;
 
 export async function resolveCredential(ctx: ResolvedContext, opts: CredentialOptions = {}): Promise<ResolvedCredential> {
   const user = ctx.user;
