@@ -170,7 +170,7 @@ export function buildWhoami(input: WhoamiInput): WhoamiResult {
 }
 
 function groupEntries(identity: AksIdentity, input: WhoamiInput, userInfo: ServerUserInfo | null): GroupEntry[] {
-  const name = (id: string) => input.groupNames.names.get(id) ?? null;
+  const name = (id: string) => input.groupNames.names.get(id) ?? input.groupNames.names.get(id.toLowerCase()) ?? null;
   if (identity.principalType === 'clientCertificate') return identity.groups.map((id) => ({ id, name: null, source: 'certificate' }));
   if (identity.groupsOverage) {
     if (input.overageGroups) return input.overageGroups.map((id) => ({ id, name: name(id), source: 'graph' }));
