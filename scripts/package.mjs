@@ -123,6 +123,7 @@ function buildTarget(target, bundle, mtime) {
     nodeSource: source,
     nodeSha256: sha256File(nodeBinary),
     codeCache: native,
+    bundleSha256: sha256File(bundle),
     binaryEdits,
     executable: relative(root, exe),
     executableBytes: statSync(exe).size,
