@@ -46,11 +46,11 @@ function runKubelogin(user: ReturnType<AzureStandIns['execUser']>, extraEnv: Rec
 
 describe('kubelogin stand-in', () => {
   it.each([
-    ['alice', 'azurecli', 'user'],
-    ['frank', 'ropc', 'guest'],
-    ['ci-deployer', 'spn', 'app'],
-    ['billing-api-identity', 'msi', 'app'],
-    ['ci-deployer', 'workloadidentity', 'app'],
+    ['alice', 'azurecli'],
+    ['frank', 'ropc'],
+    ['ci-deployer', 'spn'],
+    ['billing-api-identity', 'msi'],
+    ['ci-deployer', 'workloadidentity'],
   ] as const)('%s via --login %s prints an ExecCredential with an AKS token', async (key, login) => {
     const r = await runKubelogin(s.execUser(key, { login }), {
       KUBERNETES_EXEC_INFO: JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', spec: { interactive: false } }),
