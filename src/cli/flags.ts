@@ -33,7 +33,7 @@ export function globalFlags<T>(y: Argv<T>): Argv<T & GlobalFlags> {
       global: true,
     })
     .option('insecure-skip-tls-verify', { type: 'boolean', describe: "Don't verify the server's certificate", global: true })
-    .option('v', { alias: 'v', type: 'string', describe: 'Log level (-v=6 shows requests and internal stack traces)', global: true, requiresArg: false })
+    .option('v', { type: 'string', describe: 'Log level (-v=6 shows requests and internal stack traces)', global: true, requiresArg: false })
     .group(['kubeconfig', 'context', 'cluster', 'user', 'namespace', 'token', 'request-timeout', 'insecure-skip-tls-verify', 'v'], 'kubectl flags:') as Argv<
     T & GlobalFlags
   >;

@@ -9,6 +9,8 @@ import { podIdentityMigrateCommand } from './pod-identity-migrate.js';
 import { versionCommand } from './version.js';
 import { UsageError } from '../errors.js';
 
+const KNOWN_COMMANDS = ['whoami', 'who-am-i', 'explain-access', 'can-i-explain', 'pod-identity-migrate', 'version', 'help'];
+
 export async function main(argv: string[]): Promise<void> {
   const name = programName();
   const parser = globalFlags(yargs(argv))
@@ -30,12 +32,18 @@ export async function main(argv: string[]): Promise<void> {
     .epilogue('Exit codes: 0 ok or allowed, 1 denied, 2 usage error, 3 runtime error (kubeconfig, cluster, input).')
     .fail((msg, err) => {
       // yargs calls this for parse errors; errors thrown by handlers are handled by runCommand.
-      throw err ?? new UsageError(msg);
+      if (err) throw err;
+      const first = argv.find((a) => !a.startsWith('-'));
+      if (first && !KNOWN_COMMANDS.includes(first) && msg.startsWith('Unknown argument')) {
+        throw new UsageError(`unknown command "${first}" for "${name}"`);
+      }
+      throw new UsageError(msg.replace(/^Unknown argument/, 'unknown flag or argument'));
     });
   try {
     await parser.parseAsync();
   } catch (e) {
-    const command = typeof argv[0] === 'string' && !argv[0].startsWith('-') ? argv[0] : '';
+    const first = argv.find((a) => !a.startsWith('-'));
+    const command = first && KNOWN_COMMANDS.includes(first) ? first : '';
     const code = reportError({ programName: name, commandName: command, verbosity: 0 }, e instanceof UsageError ? e : new UsageError(String((e as Error)?.message ?? e)));
     process.exitCode = code;
   }

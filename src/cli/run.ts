@@ -40,7 +40,7 @@ export function reportError(ctx: RunContext, e: unknown): ExitCode {
   if (isEntraError(e)) {
     process.stderr.write(`error: ${oneLine(e.message)}\n`);
     if (e instanceof UsageError) {
-      process.stderr.write(`See '${ctx.programName} ${ctx.commandName} -h' for help and examples\n`);
+      process.stderr.write(`See '${[ctx.programName, ctx.commandName].filter(Boolean).join(' ')} -h' for help and examples\n`);
     }
     if (ctx.verbosity >= 6 && e.cause instanceof Error && e.cause.stack) process.stderr.write(e.cause.stack + '\n');
     return e.exitCode;
