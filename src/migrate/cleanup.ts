@@ -34,7 +34,7 @@ export function cleanupCommands(input: CleanupInput): string[] {
     shellCommand(['az', 'aks', 'pod-identity', ...(what === 'exception' ? ['exception'] : []), 'delete', '--cluster-name', '<CLUSTER_NAME>', '--resource-group', '<CLUSTER_RESOURCE_GROUP>', '--namespace', namespace, '--name', name]);
 
   if (input.migrated.length > 0) {
-    out.push('# 1. Stop pod identity for the migrated workloads (rolls their pods again)');
+    out.push('# Stop pod identity for the migrated workloads (rolls their pods again)');
     for (const w of input.migrated) {
       const path = pointer([...templatePath(w.kind), 'metadata', 'labels', POD_IDENTITY_LABEL]);
       out.push(shellCommand(['kubectl', 'patch', RESOURCE_NAMES[w.kind]!, w.name, '-n', w.namespace, '--type=json', '-p', JSON.stringify([{ op: 'remove', path }])]));
@@ -42,20 +42,20 @@ export function cleanupCommands(input: CleanupInput): string[] {
   }
   const addOn = input.identities.filter((i) => i.managedByAks);
   const bindings = input.bindings.filter((b) => !b.managedByAks);
-  if (bindings.length > 0 || input.identities.length > 0) out.push('# 2. Remove the pod identity bindings and identities');
+  if (bindings.length > 0 || input.identities.length > 0) out.push('# Remove the pod identity bindings and identities');
   for (const b of bindings) out.push(shellCommand(['kubectl', 'delete', 'azureidentitybinding', b.name, '-n', b.namespace]));
   for (const i of input.identities.filter((x) => !x.managedByAks)) out.push(shellCommand(['kubectl', 'delete', 'azureidentity', i.name, '-n', i.namespace]));
   for (const i of addOn) out.push(akd(i.name, i.namespace, 'pod-identity'));
   if (input.exceptions.length > 0) {
-    out.push('# 3. Remove the pod identity exceptions (only needed while NMI intercepts IMDS)');
+    out.push('# Remove the pod identity exceptions (only needed while NMI intercepts IMDS)');
     for (const e of input.exceptions) out.push(shellCommand(['kubectl', 'delete', 'azurepodidentityexception', e.name, '-n', e.namespace]));
   }
   const secrets = input.identities.filter((i) => i.type !== 0 && i.clientPassword?.name);
   if (secrets.length > 0) {
-    out.push('# 4. Service principal credentials pod identity needed; Workload ID does not (check nothing else uses them)');
+    out.push('# Service principal credentials pod identity needed; Workload ID does not (check nothing else uses them)');
     for (const i of secrets) out.push(shellCommand(['kubectl', 'delete', 'secret', i.clientPassword!.name!, '-n', i.clientPassword!.namespace ?? i.namespace]));
   }
-  if (addOn.length > 0) out.push('# 5. Turn off the AKS pod identity add-on', shellCommand(['az', 'aks', 'update', '--resource-group', '<CLUSTER_RESOURCE_GROUP>', '--name', '<CLUSTER_NAME>', '--disable-pod-identity']));
-  else if (out.length > 0) out.push('# 5. Uninstall aad-pod-identity (MIC and NMI) the way it was installed, e.g. helm uninstall');
+  if (addOn.length > 0) out.push('# Turn off the AKS pod identity add-on', shellCommand(['az', 'aks', 'update', '--resource-group', '<CLUSTER_RESOURCE_GROUP>', '--name', '<CLUSTER_NAME>', '--disable-pod-identity']));
+  else if (out.length > 0) out.push('# Uninstall aad-pod-identity (MIC and NMI) the way it was installed, e.g. helm uninstall');
   return out;
 }
