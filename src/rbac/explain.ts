@@ -48,6 +48,8 @@ export interface ExplainResult {
   };
   /** The answer: the server's verdict on a live cluster, else system:masters or RBAC. */
   allowed: boolean;
+  /** Display names of the request's groups, where known (Entra group object id -> name). */
+  groupNames: Record<string, string>;
   /** What decided it, as far as we can tell. */
   decidedBy: DecidedBy;
   /** The identity is in system:masters (allowed before any authorizer). */
@@ -155,6 +157,7 @@ export function explainAccess(policy: RbacPolicy | null, req: AccessRequest, opt
       nonResourceURL: resource ? null : req.nonResourceURL ?? '',
     },
     allowed,
+    groupNames: Object.fromEntries(req.groups.filter((g) => names?.has(g)).map((g) => [g, names!.get(g)!])),
     decidedBy,
     privileged,
     rbac,
