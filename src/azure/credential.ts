@@ -1,0 +1,181 @@
+// Tokens for Microsoft Graph and ARM, obtained the way Azure users expect, in this order:
+//   1. an environment service principal: AZURE_TENANT_ID + AZURE_CLIENT_ID + AZURE_CLIENT_SECRET, or
+//      AZURE_CLIENT_CERTIFICATE_PATH (PEM with key; AZURE_CLIENT_CERTIFICATE_PASSWORD not supported by PEM)
+//   2. workload identity: AZURE_FEDERATED_TOKEN_FILE + AZURE_CLIENT_ID + AZURE_TENANT_ID (pods on AKS)
+//   3. the Azure CLI sign-in (`az login`)
+//   4. managed identity (Azure VMs, App Service, Arc), AZURE_CLIENT_ID selecting a user-assigned one
+// through @azure/identity. A source that is not set up is skipped; one that is set up but fails stops
+// the search with its reason (like ChainedTokenCredential). Every attempt has a deadline, and
+// non-Microsoft authority hosts (sovereign or private endpoints, the test stand-ins) skip MSAL's
+// instance discovery so nothing calls out to login.microsoftonline.com.
+import {
+  AuthenticationError,
+  AzureCliCredential,
+  ClientCertificateCredential,
+  ClientSecretCredential,
+  CredentialUnavailableError,
+  ManagedIdentityCredential,
+  WorkloadIdentityCredential,
+  type TokenCredential,
+  type TokenCredentialOptions,
+} from '@azure/identity';
+import { isMicrosoftAuthorityHost, scopeFor, type AzureEndpoints } from './endpoints.js';
+import { AzureRequestError, DEFAULT_AZURE_TIMEOUT_MS, trustedCAs } from './http.js';
+
+export type CredentialSource = 'environment' | 'workloadIdentity' | 'azureCli' | 'managedIdentity';
+export const ALL_CREDENTIAL_SOURCES: readonly CredentialSource[] = ['environment', 'workloadIdentity', 'azureCli', 'managedIdentity'];
+
+const SOURCE_LABEL: Record<CredentialSource, string> = {
+  environment: 'environment service principal',
+  workloadIdentity: 'workload identity',
+  azureCli: 'Azure CLI sign-in',
+  managedIdentity: 'managed identity',
+};
+
+export interface AzureCredentialOptions {
+  endpoints: AzureEndpoints;
+  /** Where AZURE_* settings are read from (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Deadline for one token acquisition across all sources, in ms (default 10 s). */
+  timeoutMs?: number;
+  /** Extra trusted CA certificates (PEM) for the authority. */
+  ca?: string | string[];
+  /** Which sources to try, in order (default all). */
+  sources?: readonly CredentialSource[];
+}
+
+interface Attempt {
+  source: CredentialSource;
+  credential: TokenCredential;
+}
+
+/** A TokenCredential over the sources above that also says which source answered. */
+export class AzureCredential implements TokenCredential {
+  /** The source that produced the last token, for notes such as "Graph via Azure CLI sign-in". */
+  lastSource?: CredentialSource;
+
+  constructor(
+    private readonly attempts: Attempt[],
+    private readonly timeoutMs: number,
+  ) {}
+
+  /** The sources that are set up, in the order they are tried. */
+  get sources(): CredentialSource[] {
+    return this.attempts.map((a) => a.source);
+  }
+
+  async getToken(scopes: string | string[], options?: { abortSignal?: AbortSignal }): Promise<{ token: string; expiresOnTimestamp: number }> {
+    const deadline = AbortSignal.timeout(this.timeoutMs);
+    const signal = options?.abortSignal ? AbortSignal.any([deadline, options.abortSignal]) : deadline;
+    const skipped: string[] = [];
+    for (const a of this.attempts) {
+      try {
+        const t = await withDeadline(a.credential.getToken(scopes, { abortSignal: signal }), signal, this.timeoutMs);
+        if (t) {
+          this.lastSource = a.source;
+          return { token: t.token, expiresOnTimestamp: t.expiresOnTimestamp };
+        }
+        skipped.push(`${SOURCE_LABEL[a.source]}: no token`);
+      } catch (e) {
+        if (e instanceof AzureRequestError) throw e;
+        if (e instanceof CredentialUnavailableError || (e as Error)?.name === 'CredentialUnavailableError') {
+          skipped.push(`${SOURCE_LABEL[a.source]}: ${firstLine((e as Error).message).slice(0, 120)}`);
+          continue;
+        }
+        const why = e instanceof AuthenticationError ? describeAuthError(e) : firstLine((e as Error)?.message ?? String(e));
+        throw new AzureRequestError(`${SOURCE_LABEL[a.source]} failed: ${why}`, 'credential', undefined, { cause: e });
+      }
+    }
+    throw new AzureRequestError(
+      'no Azure credential: sign in with `az login`, or set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET' +
+        (skipped.length ? ` (${skipped.join('; ')})` : ''),
+      'credential',
+    );
+  }
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0]!.replace(/\s+/g, ' ').trim().slice(0, 300);
+}
+
+function describeAuthError(e: AuthenticationError): string {
+  // AADSTS messages carry trace/correlation ids and timestamps after the first sentence: keep the reason.
+  const desc = e.errorResponse?.errorDescription ?? e.message;
+  return firstLine(desc.split(/ Trace ID:| Correlation ID:/)[0] ?? desc);
+}
+
+function withDeadline<T>(p: Promise<T>, signal: AbortSignal, timeoutMs: number): Promise<T> {
+  // Not every credential honours abortSignal (e.g. a stuck child process), so race it as well.
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new AzureRequestError(`no Azure token within ${timeoutMs / 1000}s`, 'timeout'));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(signal.aborted ? new AzureRequestError(`no Azure token within ${timeoutMs / 1000}s`, 'timeout', undefined, { cause: e }) : e);
+      },
+    );
+  });
+}
+
+/** Builds the credential from the environment; sources that are not configured are left out. */
+export function createAzureCredential(opts: AzureCredentialOptions): AzureCredential {
+  const env = opts.env ?? process.env;
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_AZURE_TIMEOUT_MS;
+  const authorityHost = opts.endpoints.authorityHost;
+  const common: TokenCredentialOptions & { disableInstanceDiscovery?: boolean } = {
+    authorityHost,
+    disableInstanceDiscovery: !isMicrosoftAuthorityHost(authorityHost),
+    retryOptions: { maxRetries: 1, retryDelayInMs: 200, maxRetryDelayInMs: 1000 },
+    ...(opts.ca !== undefined ? { tlsOptions: { ca: trustedCAs(opts.ca) } } : {}),
+  };
+  const want = new Set(opts.sources ?? ALL_CREDENTIAL_SOURCES);
+  const attempts: Attempt[] = [];
+  const tenantId = env.AZURE_TENANT_ID?.trim();
+  const clientId = env.AZURE_CLIENT_ID?.trim();
+
+  if (want.has('environment') && tenantId && clientId) {
+    if (env.AZURE_CLIENT_SECRET) {
+      attempts.push({ source: 'environment', credential: new ClientSecretCredential(tenantId, clientId, env.AZURE_CLIENT_SECRET, common) });
+    } else if (env.AZURE_CLIENT_CERTIFICATE_PATH) {
+      attempts.push({
+        source: 'environment',
+        credential: new ClientCertificateCredential(tenantId, clientId, { certificatePath: env.AZURE_CLIENT_CERTIFICATE_PATH }, {
+          ...common,
+          sendCertificateChain: env.AZURE_CLIENT_SEND_CERTIFICATE_CHAIN === 'true' || env.AZURE_CLIENT_SEND_CERTIFICATE_CHAIN === '1',
+        }),
+      });
+    }
+  }
+  if (want.has('workloadIdentity') && tenantId && clientId && env.AZURE_FEDERATED_TOKEN_FILE) {
+    attempts.push({
+      source: 'workloadIdentity',
+      credential: new WorkloadIdentityCredential({ ...common, tenantId, clientId, tokenFilePath: env.AZURE_FEDERATED_TOKEN_FILE }),
+    });
+  }
+  if (want.has('azureCli')) {
+    attempts.push({ source: 'azureCli', credential: new AzureCliCredential({ processTimeoutInMs: timeoutMs }) });
+  }
+  if (want.has('managedIdentity')) {
+    const mi = clientId ? new ManagedIdentityCredential(clientId, { ...common, retryOptions: { maxRetries: 0 } }) : new ManagedIdentityCredential({ ...common, retryOptions: { maxRetries: 0 } });
+    attempts.push({ source: 'managedIdentity', credential: mi });
+  }
+  return new AzureCredential(attempts, timeoutMs);
+}
+
+/** An access token for a resource (its base URL, e.g. the Graph endpoint). Throws AzureRequestError. */
+export async function getAccessToken(credential: TokenCredential, resourceBase: string, signal?: AbortSignal): Promise<string> {
+  try {
+    const t = await credential.getToken(scopeFor(resourceBase), signal ? { abortSignal: signal } : undefined);
+    if (!t?.token) throw new AzureRequestError(`no Azure token for ${resourceBase}`, 'credential');
+    return t.token;
+  } catch (e) {
+    if (e instanceof AzureRequestError) throw e;
+    throw new AzureRequestError(`cannot get an Azure token for ${resourceBase}: ${firstLine((e as Error)?.message ?? String(e))}`, 'credential', undefined, { cause: e });
+  }
+}

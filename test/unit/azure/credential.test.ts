@@ -1,0 +1,90 @@
+// The product's Azure credential against the loopback Entra stand-in: an environment service principal
+// gets Graph and ARM tokens over HTTPS with no call to Microsoft, failures are one clear line without
+// secrets, and an authority that never answers cannot make it hang.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAzureCredential, getAccessToken } from '../../../src/azure/credential.js';
+import { resolveAzureEndpoints } from '../../../src/azure/endpoints.js';
+import { AzureRequestError } from '../../../src/azure/http.js';
+import { AzureError } from '../../../src/errors.js';
+import { startAzureStandIns, type AzureStandIns } from '../../support/azure/index.js';
+import { claimsOf } from '../../support/azure/http-client.js';
+
+let s: AzureStandIns;
+beforeAll(async () => {
+  s = await startAzureStandIns({ dir: mkdtempSync(join(tmpdir(), 'azure-cred-')) });
+});
+afterAll(async () => {
+  await s?.close();
+});
+
+function credentialFor(env: Record<string, string>, extra: { timeoutMs?: number } = {}) {
+  const endpoints = resolveAzureEndpoints({}, env);
+  return { endpoints, credential: createAzureCredential({ endpoints, env, ca: s.caPem, sources: ['environment', 'workloadIdentity'], ...extra }) };
+}
+
+describe('Azure credential from the environment', () => {
+  it('gets a Graph token for the environment service principal from the configured authority', async () => {
+    const before = s.servers.entra.log.length;
+    const { endpoints, credential } = credentialFor(s.productEnv());
+    expect(endpoints.graph).toBe(s.graphUrl);
+    const token = await getAccessToken(credential, endpoints.graph);
+    const c = claimsOf(token);
+    expect(c.aud).toBe(s.graphUrl);
+    expect(c.oid).toBe(s.directory.principals['kubectl-entra-reader']!.objectId);
+    expect(credential.lastSource).toBe('environment');
+    const paths = s.servers.entra.log.slice(before).map((l) => l.path.split('?')[0]);
+    expect(paths).toContain(`/${s.tenantId}/oauth2/v2.0/token`);
+    // Instance discovery would go to login.microsoftonline.com for a custom authority; it must be off.
+    expect(paths.some((p) => p.includes('discovery/instance'))).toBe(false);
+  });
+
+  it('gets an ARM token too', async () => {
+    const { endpoints, credential } = credentialFor(s.productEnv());
+    expect(claimsOf(await getAccessToken(credential, endpoints.arm)).aud).toBe(s.armUrl);
+  });
+
+  it('reports a wrong secret as one line with the AADSTS reason and without the secret', async () => {
+    const env = { ...s.productEnv(), AZURE_CLIENT_SECRET: 'not-the-secret-value' };
+    const { endpoints, credential } = credentialFor(env);
+    const err = await getAccessToken(credential, endpoints.graph).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AzureError);
+    expect((err as AzureRequestError).reason).toBe('credential');
+    expect((err as Error).message).toMatch(/^environment service principal failed: .*AADSTS7000215/);
+    expect((err as Error).message).not.toContain('not-the-secret-value');
+    expect((err as Error).message).not.toContain('\n');
+  });
+
+  it('says how to sign in when no source is set up', async () => {
+    const { endpoints, credential } = credentialFor({});
+    expect(credential.sources).toEqual([]);
+    await expect(getAccessToken(credential, endpoints.graph)).rejects.toThrow(/no Azure credential: sign in with `az login`/);
+  });
+
+  it('never hangs on an authority that does not answer', async () => {
+    s.servers.entra.fault = 'hang';
+    try {
+      // A fresh tenant so MSAL has no cached metadata or token.
+      const env = { ...s.productEnv(), AZURE_TENANT_ID: 'contoso.onmicrosoft.com' };
+      const { endpoints, credential } = credentialFor(env, { timeoutMs: 1500 });
+      const t0 = Date.now();
+      const err = await getAccessToken(credential, endpoints.graph).catch((e: unknown) => e);
+      expect(Date.now() - t0).toBeLessThan(4000);
+      expect(err).toBeInstanceOf(AzureRequestError);
+      expect((err as AzureRequestError).reason).toBe('timeout');
+    } finally {
+      s.servers.entra.fault = undefined;
+    }
+  });
+
+  it('uses workload identity when a federated token file is set', async () => {
+    const user = s.execUser('ci-deployer', { login: 'workloadidentity' });
+    const env = Object.fromEntries(user.exec.env.map((e) => [e.name, e.value]));
+    const { endpoints, credential } = credentialFor(env);
+    const c = claimsOf(await getAccessToken(credential, endpoints.arm));
+    expect(c.oid).toBe(s.directory.principals['ci-deployer']!.objectId);
+    expect(credential.lastSource).toBe('workloadIdentity');
+  });
+});
