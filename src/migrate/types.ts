@@ -225,3 +225,13 @@ export interface MigrationPlan {
   warnings: Warning[];
   notes: string[];
 }
+
+/** What --apply did to one object. */
+export type ApplyOutcome = 'created' | 'configured' | 'unchanged';
+
+export interface AppliedObject {
+  kind: string;
+  namespace: string;
+  name: string;
+  result: ApplyOutcome;
+}

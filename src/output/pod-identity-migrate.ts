@@ -1,7 +1,8 @@
 // Renderers of the pod-identity migration plan: a table for people, the manifests as multi-document
 // YAML (for `kubectl apply -f -` and review), the plan as JSON, and a commented bash script.
 import { painter, table, toJson, toYaml, type Style } from './format.js';
-import type { MigrationPlan, PlannedWorkload, WorkloadStatus } from '../migrate/types.js';
+import { kubectlName } from '../migrate/apply-config.js';
+import type { AppliedObject, MigrationPlan, PlannedWorkload, WorkloadStatus } from '../migrate/types.js';
 import type { Warning } from '../warnings.js';
 
 export type MigrateOutputFormat = 'table' | 'yaml' | 'json' | 'script';
@@ -133,4 +134,9 @@ export function renderScript(plan: MigrationPlan): string {
   }
   if (az.length === 0 && plan.manifests.length === 0) s += '\necho "nothing to migrate"\n';
   return s;
+}
+
+/** kubectl's apply result lines: `deployment.apps/orders-api configured`. */
+export function renderApplied(results: AppliedObject[]): string {
+  return results.map((r) => `${kubectlName(r.kind, r.name)} ${r.result} (namespace ${r.namespace})`).join('\n') + (results.length ? '\n' : '');
 }
