@@ -19,6 +19,7 @@ import { nodeFromNpm, sha256File } from './sea/node-binary.mjs';
 import { buildSea, postjectCli } from './sea/sea.mjs';
 import { tarGz, zip } from './sea/archive.mjs';
 import { renderKrewManifest } from './sea/krew-manifest.mjs';
+import { packagingFingerprint } from './sea/fingerprint.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -123,7 +124,7 @@ function buildTarget(target, bundle, mtime) {
     nodeSource: source,
     nodeSha256: sha256File(nodeBinary),
     codeCache: native,
-    bundleSha256: sha256File(bundle),
+    fingerprint: packagingFingerprint(root),
     binaryEdits,
     executable: relative(root, exe),
     executableBytes: statSync(exe).size,

@@ -55,6 +55,11 @@ export function buildSea(o) {
         // Code and snapshot caches are only valid for the exact binary that made them.
         useCodeCache: o.codeCache,
         useSnapshot: false,
+        // Bundled dependencies (tr46 / whatwg-url under node-fetch) require the built-in punycode; outside
+        // node_modules Node 22+ prints DEP0040 for that on every run. Nothing a user can act on.
+        execArgv: ['--disable-warning=DEP0040'],
+        // A developer's NODE_OPTIONS (--require, --inspect, ...) is meant for their Node, not for this binary.
+        execArgvExtension: 'none',
       },
       null,
       2,
