@@ -85,9 +85,10 @@ const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is st
 
 async function armGet(path: string, query: Record<string, string>, opts: AzureClientOptions, token?: string): Promise<{ res: JsonResponse; token: string }> {
   const t = token ?? (await getAccessToken(opts.credential, opts.endpoints.arm, opts.signal));
-  const url = new URL(`${opts.endpoints.arm}${path}`);
-  for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-  return { res: await sendJson({ service: ARM, method: 'GET', url: url.toString(), token: t }, opts), token: t };
+  // %20 rather than URLSearchParams' `+` for spaces: the form OData filters are documented with.
+  const qs = Object.entries(query).map(([k, v]) => `${encodeURIComponent(k).replace(/^%24/, '$')}=${encodeURIComponent(v)}`).join('&');
+  const url = `${opts.endpoints.arm}${path.split('/').map(encodeURIComponent).join('/')}?${qs}`;
+  return { res: await sendJson({ service: ARM, method: 'GET', url, token: t }, opts), token: t };
 }
 
 export async function getManagedCluster(resourceId: string, opts: AzureClientOptions): Promise<ManagedCluster> {
