@@ -80,9 +80,15 @@ export interface ExplainOptions {
   warnings?: Warning[];
 }
 
+/** A group's name from the map; ids are matched case-insensitively (Entra object ids are GUIDs). */
+export function groupDisplayName(names: Map<string, string> | undefined, id: string): string | undefined {
+  return names?.get(id) ?? names?.get(id.toLowerCase());
+}
+
 function shown(s: Subject, names: Map<string, string> | undefined): ShownSubject {
   const out: ShownSubject = { ...s };
-  if (s.kind === 'Group' && names?.has(s.name)) out.displayName = names.get(s.name);
+  const dn = s.kind === 'Group' ? groupDisplayName(names, s.name) : undefined;
+  if (dn !== undefined) out.displayName = dn;
   return out;
 }
 
@@ -157,7 +163,7 @@ export function explainAccess(policy: RbacPolicy | null, req: AccessRequest, opt
       nonResourceURL: resource ? null : req.nonResourceURL ?? '',
     },
     allowed,
-    groupNames: Object.fromEntries(req.groups.filter((g) => names?.has(g)).map((g) => [g, names!.get(g)!])),
+    groupNames: Object.fromEntries(req.groups.flatMap((g) => { const n = groupDisplayName(names, g); return n === undefined ? [] : [[g, n]]; })),
     decidedBy,
     privileged,
     rbac,

@@ -163,3 +163,22 @@ export function resolveType(type: string, discovery?: DiscoveryMap): { group: st
 export function qualifiedResource(resource: string, group: string): string {
   return group === '' || (group === '*' && resource === '*') ? resource : `${resource}.${group}`;
 }
+
+// Built-in resources that have no namespace: a request for them is cluster-scoped (namespace "").
+const CLUSTER_SCOPED = new Set([
+  '/componentstatuses', '/namespaces', '/nodes', '/persistentvolumes', '/users', '/groups',
+  'authentication.k8s.io/userextras', 'authentication.k8s.io/uids', 'authentication.k8s.io/selfsubjectreviews', 'authentication.k8s.io/tokenreviews',
+  'admissionregistration.k8s.io/mutatingwebhookconfigurations', 'admissionregistration.k8s.io/validatingwebhookconfigurations',
+  'admissionregistration.k8s.io/validatingadmissionpolicies', 'admissionregistration.k8s.io/validatingadmissionpolicybindings',
+  'apiextensions.k8s.io/customresourcedefinitions', 'apiregistration.k8s.io/apiservices',
+  'authorization.k8s.io/selfsubjectaccessreviews', 'authorization.k8s.io/selfsubjectrulesreviews', 'authorization.k8s.io/subjectaccessreviews',
+  'certificates.k8s.io/certificatesigningrequests', 'flowcontrol.apiserver.k8s.io/flowschemas', 'flowcontrol.apiserver.k8s.io/prioritylevelconfigurations',
+  'networking.k8s.io/ingressclasses', 'networking.k8s.io/ipaddresses', 'networking.k8s.io/servicecidrs', 'node.k8s.io/runtimeclasses',
+  'rbac.authorization.k8s.io/clusterroles', 'rbac.authorization.k8s.io/clusterrolebindings', 'scheduling.k8s.io/priorityclasses',
+  'storage.k8s.io/csidrivers', 'storage.k8s.io/csinodes', 'storage.k8s.io/storageclasses', 'storage.k8s.io/volumeattachments',
+  'resource.k8s.io/deviceclasses', 'resource.k8s.io/resourceslices',
+]);
+
+export function isClusterScopedResource(resource: string, group: string): boolean {
+  return CLUSTER_SCOPED.has(`${group}/${resource}`);
+}
