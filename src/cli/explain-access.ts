@@ -40,6 +40,7 @@ interface ExplainFlags extends GlobalFlags, AzureFlags {
   filename?: string | string[];
   list?: boolean;
   'group-names'?: string;
+  offline?: boolean;
 }
 
 type Mode = 'explain' | 'list' | 'who-can';
@@ -65,6 +66,7 @@ export const explainAccessCommand: CommandModule<GlobalFlags, ExplainFlags> = {
       .option('filename', { alias: 'f', type: 'string', describe: 'Evaluate manifests (files, folders, -) instead of the cluster (repeatable)' })
       .option('list', { type: 'boolean', describe: 'List everything the subject may do in the namespace, with the granting binding' })
       .option('group-names', { type: 'string', describe: 'File mapping group ids to names (JSON or CSV), used instead of Graph' })
+      .option('offline', { type: 'boolean', describe: 'Make no network call (with -f: the subject comes from the decoded credential)' })
       .example(`${programName()} explain-access get pods -n team-a`, 'Why may I (not) get pods in team-a?')
       .example(`${programName()} explain-access delete deploy/web -n prod --as alice@contoso.com`, 'The same for someone else')
       .example(`${programName()} explain-access get /healthz`, 'A non-resource URL')
@@ -107,6 +109,7 @@ async function explainAccessHandler(argv: ExplainFlags): Promise<CommandResult> 
   // Repeated flags, never greedy arrays: `--as-group g get pods` must leave `get pods` as arguments.
   const files = ([] as string[]).concat(argv.filename ?? []);
   const offline = files.length > 0;
+  if (argv.offline && !offline) throw new UsageError('--offline needs -f FILE: without a cluster, only manifests can be evaluated');
   const asGroups = ([] as string[]).concat(argv['as-group'] ?? []);
   if (asGroups.length > 0 && !argv.as) throw new UsageError('--as-group needs --as (the user the groups belong to)');
   if (argv['as-oid'] && !argv.as) throw new UsageError('--as-oid needs --as');

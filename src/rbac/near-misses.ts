@@ -1,6 +1,6 @@
 // When RBAC says no: the near misses a person wants to see. A binding that would grant this in another
 // namespace; a rule of a binding that applies which lacks only one thing (verb, subresource,
-// resourceName, apiGroup, resource, URL); a binding to a missing role; a ClusterRoleBinding to a Role; a
+// resourceName, apiGroup, URL); a binding to a missing role; a ClusterRoleBinding to a Role; a
 // ClusterRoleBinding naming this service account without a namespace.
 import { describeBinding } from './authorize.js';
 import { missingDimensions, ruleAllows, type Dimension } from './match.js';
@@ -63,30 +63,6 @@ export function nearMisses(policy: RbacPolicy, req: AccessRequest, applicable: A
     });
   }
 
-  // Rules that lack exactly one thing.
-  let ruleLacks = 0;
-  for (const ab of applicable) {
-    if (!ab.resolved) continue;
-    ab.resolved.rules.forEach((rule, i) => {
-      const miss = missingDimensions(req, rule);
-      if (miss.length !== 1 || ruleLacks >= MAX_RULE_LACKS) return;
-      ruleLacks++;
-      const nm: NearMiss = {
-        kind: 'RuleLacks',
-        binding: ab.ref,
-        subject: ab.subject,
-        role: ab.resolved!.role,
-        ruleIndex: i,
-        rule,
-        missing: miss[0],
-        message: `${roleName(ab.resolved!.role)} (via ${bindingName(ab.ref)}) rule ${i} matches everything but ${lacks[miss[0]](req)}`,
-      };
-      const src = ab.resolved!.sources?.[i];
-      if (src !== undefined) nm.aggregatedFrom = src;
-      out.push(nm);
-    });
-  }
-
   // RoleBindings for this identity that grant it in other namespaces.
   if (isResourceRequest(req)) {
     let others = 0;
@@ -114,6 +90,31 @@ export function nearMisses(policy: RbacPolicy, req: AccessRequest, applicable: A
         break;
       }
     }
+  }
+
+  // Rules that lack exactly one thing.
+  let ruleLacks = 0;
+  for (const ab of applicable) {
+    if (!ab.resolved) continue;
+    ab.resolved.rules.forEach((rule, i) => {
+      const miss = missingDimensions(req, rule);
+      // A rule for some other resource altogether is not "near"; one short of a verb, subresource, name or group is.
+      if (miss.length !== 1 || miss[0] === 'resource' || ruleLacks >= MAX_RULE_LACKS) return;
+      ruleLacks++;
+      const nm: NearMiss = {
+        kind: 'RuleLacks',
+        binding: ab.ref,
+        subject: ab.subject,
+        role: ab.resolved!.role,
+        ruleIndex: i,
+        rule,
+        missing: miss[0],
+        message: `${roleName(ab.resolved!.role)} (via ${bindingName(ab.ref)}) rule ${i} matches everything but ${lacks[miss[0]](req)}`,
+      };
+      const src = ab.resolved!.sources?.[i];
+      if (src !== undefined) nm.aggregatedFrom = src;
+      out.push(nm);
+    });
   }
 
   // A ClusterRoleBinding naming this service account without a namespace matches nothing.
