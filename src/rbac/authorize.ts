@@ -5,7 +5,7 @@
 import { ruleAllows } from './match.js';
 import type { ApplicableBinding, RbacPolicy } from './policy.js';
 import { MASTERS, describeSubject, goQuote } from './subjects.js';
-import type { AccessRequest, BindingRef, PolicyRule, RoleRefShown, Subject } from './types.js';
+import { isResourceRequest, type AccessRequest, type BindingRef, type PolicyRule, type RoleRefShown, type Subject } from './types.js';
 
 export interface GrantPath {
   binding: BindingRef;
@@ -65,7 +65,9 @@ export function grantPathsOf(ab: ApplicableBinding, req: AccessRequest): GrantPa
 export function authorize(policy: RbacPolicy, req: AccessRequest): RbacDecision {
   const matches: GrantPath[] = [];
   const errors: ResolutionError[] = [];
-  for (const ab of policy.applicableBindings(req, req.namespace)) {
+  // A non-resource request has no namespace (a SubjectAccessReview cannot give one), so only
+  // ClusterRoleBindings can grant it.
+  for (const ab of policy.applicableBindings(req, isResourceRequest(req) ? req.namespace : '')) {
     if (ab.error !== undefined) errors.push({ binding: ab.ref, message: ab.error });
     else matches.push(...grantPathsOf(ab, req));
   }

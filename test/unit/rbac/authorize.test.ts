@@ -132,3 +132,17 @@ describe('authorize: the walk', () => {
     expect(d.matches[0].subject).toEqual(user('alice'));
   });
 });
+
+describe('authorize: non-resource requests', () => {
+  it('are never granted by RoleBindings, even when the request carries a namespace', () => {
+    const p = new RbacPolicy(
+      snapshot({
+        clusterRoles: [clusterRole('health', rule({ verbs: ['get'], urls: ['/healthz'] }))],
+        roleBindings: [roleBinding('ns1', 'rb', { kind: 'ClusterRole', name: 'health' }, user('alice'))],
+      }),
+    );
+    expect(authorize(p, request().user('alice').ns('ns1').verb('get').url('/healthz').build()).allowed).toBe(false);
+    const q = new RbacPolicy(snapshot({ clusterRoles: p.allClusterRoles().map((c) => c.role), clusterRoleBindings: [clusterRoleBinding('crb', { kind: 'ClusterRole', name: 'health' }, user('alice'))] }));
+    expect(authorize(q, request().user('alice').ns('ns1').verb('get').url('/healthz').build()).allowed).toBe(true);
+  });
+});
