@@ -30,7 +30,7 @@ import { outputFormat, useColor, verbosity, type GlobalFlags } from './flags.js'
 import { programName, runCommand } from './run.js';
 
 interface MigrateFlags extends GlobalFlags {
-  filename?: string[];
+  filename?: string | string[];
   'all-namespaces'?: boolean;
   issuer?: string;
   'tenant-id'?: string;
@@ -42,16 +42,19 @@ interface MigrateFlags extends GlobalFlags {
   'force-conflicts'?: boolean;
 }
 
-const WARNING_CODES =
-  'ServicePrincipalIdentity, MultipleIdentities, IdentityNotFound, UnusedBinding, UnboundWorkload, PodIdentityException, InvalidResourceID, ' +
-  'InvalidClientID, IssuerUnknown, WebhookNotInstalled, BarePod, ImmutableJob, ForeignController, CrossNamespaceBinding, ExistingServiceAccount, FederatedCredentialLimit';
+const WARNING_CODES = [
+  'ServicePrincipalIdentity, MultipleIdentities, IdentityNotFound, UnusedBinding, UnboundWorkload,',
+  'PodIdentityException, InvalidResourceID, InvalidClientID, IssuerUnknown, WebhookNotInstalled,',
+  'BarePod, ImmutableJob, ForeignController, CrossNamespaceBinding, ExistingServiceAccount,',
+  'FederatedCredentialLimit.',
+];
 
 export const podIdentityMigrateCommand: CommandModule<GlobalFlags, MigrateFlags> = {
   command: 'pod-identity-migrate',
   describe: 'Plan (and optionally apply) the move from aad-pod-identity to Microsoft Entra Workload ID',
   builder: (y) =>
     y
-      .option('filename', { alias: 'f', type: 'string', array: true, describe: 'Read manifests from files, folders (recursively) or - (stdin) instead of the cluster' })
+      .option('filename', { alias: 'f', type: 'string', describe: 'Read manifests from files, folders (recursively) or - (stdin) instead of the cluster' })
       .option('all-namespaces', { alias: 'A', type: 'boolean', describe: 'Inventory every namespace' })
       .option('issuer', { type: 'string', describe: "The cluster's OIDC issuer URL (default: read from the API server)" })
       .option('tenant-id', { type: 'string', describe: 'Tenant the Workload ID webhook defaults to (default: from an AKS issuer URL)' })
@@ -62,19 +65,25 @@ export const podIdentityMigrateCommand: CommandModule<GlobalFlags, MigrateFlags>
       .option('apply', { type: 'boolean', describe: 'Apply the manifests: server-side dry run of all, then server-side apply (field manager kubectl-entra)' })
       .option('force-conflicts', { type: 'boolean', describe: 'With --apply: take over fields another field manager owns' })
       .example(`${programName()} pod-identity-migrate -A`, 'What would move, cluster-wide')
-      .example(`${programName()} pod-identity-migrate -n shop -o yaml | kubectl diff -f -`, 'Review the changed objects as a diff')
-      .example(`${programName()} pod-identity-migrate -f ./deploy --issuer https://... -o script > migrate.sh`, 'Plan from a GitOps folder, no cluster needed')
-      .example(`${programName()} pod-identity-migrate -n shop --apply`, 'Apply (after az: see -o script for the federated credentials)')
+      .example(`${programName()} pod-identity-migrate -n shop -o yaml | kubectl diff -f -`, 'Review as a diff')
+      .example(`${programName()} pod-identity-migrate -f ./deploy -o script`, 'Plan from files, no cluster')
+      .example(`${programName()} pod-identity-migrate -n shop --apply`, 'Apply the Kubernetes side')
       .epilogue(
-        'Pod identity keeps working side by side: the aadpodidbinding labels stay and nothing is deleted; the cleanup\n' +
-          'commands (in -o json "cleanup" and at the end of -o script) are for after the new identity is verified.\n' +
-          `Warning codes: ${WARNING_CODES}.`,
+        [
+          'Pod identity keeps working side by side: the aadpodidbinding labels stay and nothing is',
+          'deleted. The federated credentials are az commands (-o script); the cleanup commands',
+          '(-o json "cleanup", the end of -o script) are for after the new identity is verified.',
+          '',
+          'Warning codes:',
+          ...WARNING_CODES.map((l) => `  ${l}`),
+        ].join('\n'),
       ),
   handler: (argv) =>
     runCommand({ programName: programName(), commandName: 'pod-identity-migrate', verbosity: verbosity(argv.v) }, async () => {
       const format = outputFormat(argv.output, MIGRATE_OUTPUT_FORMATS) as MigrateOutputFormat;
-      const files = (argv.filename ?? []).filter((f) => f !== '');
-      if (argv.filename && files.length === 0) throw new UsageError('-f needs a file, folder or - for stdin');
+      // Repeated -f gives an array; a lone '-' (stdin) must stay a value, which `array: true` would not allow.
+      const files = (argv.filename === undefined ? [] : ([] as string[]).concat(argv.filename)).filter((f) => f !== '');
+      if (argv.filename !== undefined && files.length === 0) throw new UsageError('-f needs a file, folder or - for stdin');
       const issuer = argv.issuer;
       if (issuer !== undefined && !/^https:\/\/[^\s/]+/.test(issuer)) throw new UsageError(`invalid --issuer "${issuer}": the OIDC issuer is an https URL`);
       if (argv['tenant-id'] !== undefined && !isGuid(argv['tenant-id'])) throw new UsageError(`invalid --tenant-id "${argv['tenant-id']}": use the tenant's GUID`);

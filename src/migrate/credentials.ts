@@ -46,7 +46,8 @@ export function federatedCredential(identity: AzureIdentity, namespace: string, 
     const words = ['az', 'identity', 'federated-credential', 'create', '--name', name];
     words.push('--identity-name', id?.name ?? '<IDENTITY_NAME>', '--resource-group', id?.resourceGroup ?? '<RESOURCE_GROUP>');
     if (id) words.push('--subscription', id.subscription);
-    words.push('--issuer', iss, '--subject', subject, '--audience', AUDIENCE);
+    // --audiences is the parameter's name in the az reference; the AKS guides' --audience only works as an abbreviation.
+    words.push('--issuer', iss, '--subject', subject, '--audiences', AUDIENCE);
     command = shellCommand(words);
   } else {
     // Service principals federate on their app registration; --id takes the application (client) id.

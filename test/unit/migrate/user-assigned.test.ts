@@ -73,7 +73,7 @@ describe('user-assigned managed identity, the common case', () => {
     expect(name).toMatch(/^shop-orders-api-[0-9a-f]{6}$/);
     expect(plan.commands[0]).toBe(
       `az identity federated-credential create --name ${name} --identity-name id-orders --resource-group rg-shop-identities ` +
-        `--subscription 3f2a8c1e-5b7d-4e21-9a0c-6d4e8f1b2c37 --issuer ${ISSUER} --subject system:serviceaccount:shop:orders-api --audience api://AzureADTokenExchange`,
+        `--subscription 3f2a8c1e-5b7d-4e21-9a0c-6d4e8f1b2c37 --issuer ${ISSUER} --subject system:serviceaccount:shop:orders-api --audiences api://AzureADTokenExchange`,
     );
     expect(plan.commands.at(-1)).toBe('kubectl apply -f manifests.yaml');
     expect(plan.commands).toHaveLength(4);
