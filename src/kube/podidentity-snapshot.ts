@@ -77,7 +77,25 @@ export async function gatherPodIdentityObjects(client: KubeClient, scope: PodIde
   };
 
   const crdsInstalled = client.request<unknown>('GET', `/apis/${POD_IDENTITY_GROUP}/v1`, { acceptStatus: [404] }).then((r) => r.status !== 404);
-  const webhook = client
+  const facts = readClusterFacts(client, scope, notes);
+
+  const installed = await crdsInstalled;
+  if (!installed) notes.push(`the aad-pod-identity CRDs (${POD_IDENTITY_GROUP}/v1) are not installed: no pod identity objects to migrate`);
+  const [podIdentity, workloads, { webhookInstalled, issuer }] = await Promise.all([
+    installed ? Promise.all(POD_IDENTITY_LISTINGS.map(list)) : Promise.resolve([]),
+    Promise.all(WORKLOAD_LISTINGS.map(list)),
+    facts,
+  ]);
+  return { objects: [...podIdentity.flat(), ...workloads.flat()], webhookInstalled, issuer, notes };
+}
+
+/** Whether the Workload ID webhook is installed, and the OIDC issuer the API server advertises. */
+export async function readClusterFacts(
+  client: KubeClient,
+  scope: { skipIssuer?: boolean },
+  notes: string[],
+): Promise<{ webhookInstalled: boolean | null; issuer: string | null }> {
+  const webhook: Promise<boolean | null> = client
     .request<unknown>('GET', `/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/${WEBHOOK_CONFIGURATION_NAME}`, { acceptStatus: [404] })
     .then(
       (r) => r.status !== 404,
@@ -99,14 +117,7 @@ export async function gatherPodIdentityObjects(client: KubeClient, scope: PodIde
         },
       );
 
-  const installed = await crdsInstalled;
-  if (!installed) notes.push(`the aad-pod-identity CRDs (${POD_IDENTITY_GROUP}/v1) are not installed: no pod identity objects to migrate`);
-  const [podIdentity, workloads, webhookInstalled, issuerUrl] = await Promise.all([
-    installed ? Promise.all(POD_IDENTITY_LISTINGS.map(list)) : Promise.resolve([]),
-    Promise.all(WORKLOAD_LISTINGS.map(list)),
-    webhook,
-    issuer,
-  ]);
+  const [webhookInstalled, issuerUrl] = await Promise.all([webhook, issuer]);
   if (!scope.skipIssuer && issuerUrl === null) notes.push('the API server did not serve /.well-known/openid-configuration: the OIDC issuer is unknown');
-  return { objects: [...podIdentity.flat(), ...workloads.flat()], webhookInstalled, issuer: issuerUrl, notes };
+  return { webhookInstalled, issuer: issuerUrl };
 }

@@ -67,7 +67,7 @@ export function planMigration(inv: PodIdentityInventory, opts: PlanOptions = {})
     }
     if (!isGuid(i.clientID)) warn('InvalidClientID', ref, `spec.clientID "${i.clientID}" is not a client id (a GUID): fill it in before applying, the ServiceAccount annotation repeats it`);
     if (i.type !== 0) {
-      const secret = i.clientPassword?.name ? ` and its ${i.type === 1 ? 'client secret' : 'certificate'} in Secret ${i.clientPassword.namespace ?? i.namespace}/${i.clientPassword.name} is no longer needed once it works` : '';
+      const secret = i.clientPassword?.name ? `; its ${i.type === 1 ? 'client secret' : 'certificate'} (Secret ${i.clientPassword.namespace ?? i.namespace}/${i.clientPassword.name}) is no longer needed once that works` : '';
       warn('ServicePrincipalIdentity', ref, `a service principal (type ${i.type}, ${IDENTITY_TYPE_NAMES[i.type]}): Workload ID federates its app registration (az ad app federated-credential create, which needs rights on the application in Entra ID) instead of a managed identity${secret}; consider moving to a user-assigned managed identity`);
     }
   }

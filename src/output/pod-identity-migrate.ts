@@ -71,9 +71,12 @@ export function renderPlanTable(plan: MigrationPlan, style: Style): string {
       plan.workloads.map((w) => [`${w.kind} ${w.namespace}/${w.name}`, identityCell(w), serviceAccountCell(w), paintStatus[w.status](w.status)]),
     );
   }
-  const statuses = new Map<WorkloadStatus, number>();
-  for (const w of plan.workloads) statuses.set(w.status, (statuses.get(w.status) ?? 0) + 1);
-  const summary = [...statuses.entries()].map(([s, n]) => `${n} ${s}`).join(', ');
+  const order: WorkloadStatus[] = ['ready', 'migrated', 'review', 'manual', 'unbound'];
+  const summary = order
+    .map((s) => [s, plan.workloads.filter((w) => w.status === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}`)
+    .join(', ');
   out += `\n${count(plan.workloads.length, 'workload')}${summary ? ` (${summary})` : ''}; ${count(plan.federatedCredentials.length, 'federated credential')}; ${count(plan.manifests.length, 'manifest')}.\n`;
   out += `OIDC issuer: ${plan.issuer ?? '<unknown: pass --issuer>'}\n`;
   if (plan.warnings.length > 0) {
