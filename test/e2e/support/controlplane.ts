@@ -142,7 +142,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const started = (m: Managed) => {
     processes.push(m);
     watchdog?.stop();
-    watchdog = startWatchdog(processes.map((p) => p.child.pid!).filter(Boolean), opts.keepRunDir ? '/nonexistent' : runDir);
+    watchdog = startWatchdog(processes.map((p) => p.child.pid!).filter(Boolean), opts.keepRunDir ? [] : [runDir]);
     return m;
   };
 

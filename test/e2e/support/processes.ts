@@ -102,16 +102,20 @@ export function logTail(m: Managed, lines = 25): string {
 
 /**
  * A detached shell that outlives this process: once this process is gone it kills the given process groups
- * and removes `dir`. It exits by itself afterwards, and is killed by `stop()` on a normal teardown.
+ * and removes `dirs` and the directories registered with removeOnExit(). It exits by itself afterwards, and
+ * is killed by `stop()` on a normal teardown.
  */
-export function startWatchdog(pgids: number[], dir: string): { stop(): void } {
+export function startWatchdog(pgids: number[], dirs: string[]): { stop(): void } {
   const script = [
-    'parent=$1; dir=$2; shift 2',
+    'parent=$1; dirs=$2; shift 2',
     'while kill -0 "$parent" 2>/dev/null; do sleep 1; done',
-    'for g in "$@"; do kill -KILL -- "-$g" 2>/dev/null; done',
-    'rm -rf -- "$dir"',
+    'for g in "$@"; do kill -KILL "-$g" 2>/dev/null; done',
+    // dirs is newline-separated; paths here never contain newlines.
+    'printf "%s\\n" "$dirs" | while IFS= read -r d; do [ -n "$d" ] && rm -rf "$d"; done',
   ].join('\n');
-  const child = spawn('sh', ['-c', script, 'watchdog', String(process.pid), dir, ...pgids.map(String)], {
+  // Also every directory registered with removeOnExit (e.g. the e2e run root).
+  const allDirs = [...new Set([...dirs, ...dirsToRemove])].join('\n');
+  const child = spawn('sh', ['-c', script, 'watchdog', String(process.pid), allDirs, ...pgids.map(String)], {
     detached: true,
     stdio: 'ignore',
   });
