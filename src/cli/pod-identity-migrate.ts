@@ -12,6 +12,7 @@ import { openSession, type Session } from '../kube/session.js';
 import { isGuid } from '../migrate/azure-ids.js';
 import { buildInventory } from '../migrate/inventory.js';
 import { planMigration } from '../migrate/plan.js';
+import { CLIENT_ID_ANNOTATION } from '../migrate/service-accounts.js';
 import type { AppliedObject, MigrationPlan, PodIdentityInventory } from '../migrate/types.js';
 import {
   MIGRATE_OUTPUT_FORMATS,
@@ -112,7 +113,13 @@ export const podIdentityMigrateCommand: CommandModule<GlobalFlags, MigrateFlags>
         session = openSession(connectionOptions(argv));
         const namespace = argv['all-namespaces'] ? undefined : session.context.namespace;
         const live = await gatherPodIdentityObjects(await session.client(), { namespace, skipIssuer: issuer !== undefined });
-        inventory = buildInventory(live.objects, { defaultNamespace: namespace ?? 'default', webhookInstalled: live.webhookInstalled, issuer: live.issuer, notes: live.notes });
+        inventory = buildInventory(live.objects, {
+          defaultNamespace: namespace ?? 'default',
+          webhookInstalled: live.webhookInstalled,
+          issuer: live.issuer,
+          notes: live.notes,
+          skipInvalid: true,
+        });
       }
 
       const plan = planMigration(inventory, {
@@ -132,6 +139,7 @@ export const podIdentityMigrateCommand: CommandModule<GlobalFlags, MigrateFlags>
       if (argv.apply) {
         if (plan.manifests.length === 0) stderr.push('nothing to apply');
         else {
+          refusePlaceholders(plan);
           applied = await applyMigration(await client(), plan.manifests, { forceConflicts: argv['force-conflicts'] });
           if (plan.federatedCredentials.length > 0) {
             stderr.push(`note: the federated identity credentials are not created by --apply: run the az commands (-o script) before the pods restart`);
@@ -161,6 +169,15 @@ export const podIdentityMigrateCommand: CommandModule<GlobalFlags, MigrateFlags>
       return { stdout, stderr, exitCode: ExitCode.OK };
     }),
 };
+
+/** A ServiceAccount must never be annotated with a placeholder client id such as <CLIENT_ID>. */
+function refusePlaceholders(plan: MigrationPlan): void {
+  const bad = plan.manifests.filter((m) => m.kind === 'ServiceAccount' && !isGuid(m.metadata.annotations?.[CLIENT_ID_ANNOTATION]));
+  if (bad.length > 0) {
+    const list = bad.map((m) => `ServiceAccount ${m.metadata.namespace}/${m.metadata.name} (client id "${m.metadata.annotations?.[CLIENT_ID_ANNOTATION]}")`).join(', ');
+    throw new InputError(`nothing applied: ${list} would not name a real identity: fix the AzureIdentity's spec.clientID first (see the InvalidClientID warnings)`);
+  }
+}
 
 const OUTPUT_FILES = ['plan.json', 'manifests.yaml', 'migrate.sh'];
 

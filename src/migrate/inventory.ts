@@ -33,6 +33,11 @@ export interface InventoryOptions {
   webhookInstalled?: boolean | null;
   issuer?: string | null;
   notes?: string[];
+  /**
+   * Live clusters: an object the plan cannot use (say an AzureIdentity without clientID) is left out with a
+   * note instead of failing the run. Files are strict: bad input is an error naming the file and object.
+   */
+  skipInvalid?: boolean;
 }
 
 const TEMPLATE_KINDS: Record<string, WorkloadKind> = {
@@ -60,7 +65,16 @@ export function buildInventory(objects: SourcedObject[], opts: InventoryOptions)
   let webhookSeen = false;
   const candidates: Workload[] = [];
 
-  for (const { object, source } of objects) {
+  for (const item of objects) {
+    try {
+      readObject(item);
+    } catch (e) {
+      if (!(opts.skipInvalid && e instanceof InputError)) throw e;
+      inv.notes.push(`left out: ${e.message}`);
+    }
+  }
+
+  function readObject({ object, source }: SourcedObject): void {
     const kind = object.kind;
     const group = apiGroup(object.apiVersion);
     const name = object.metadata?.name;
@@ -87,15 +101,15 @@ export function buildInventory(objects: SourcedObject[], opts: InventoryOptions)
             `${where(source)}unknown kind "${kind}" in ${POD_IDENTITY_GROUP} (${kind} ${namespace}/${name}): expected AzureIdentity, AzureIdentityBinding, AzurePodIdentityException or AzureAssignedIdentity`,
           );
       }
-      continue;
+      return;
     }
     if (kind === 'ServiceAccount' && group === '') {
       inv.serviceAccounts.push(readServiceAccount(object, name, namespace));
-      continue;
+      return;
     }
     if (kind === 'MutatingWebhookConfiguration' && name === WEBHOOK_CONFIGURATION_NAME) {
       webhookSeen = true;
-      continue;
+      return;
     }
     const workloadKind = TEMPLATE_KINDS[kind];
     if (workloadKind && (group === 'apps' || group === 'batch' || group === '' || group === 'extensions')) {

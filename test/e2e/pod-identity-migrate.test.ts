@@ -183,4 +183,14 @@ describe('kubectl entra pod-identity-migrate (live cluster)', () => {
     const sas = await getJson(['serviceaccounts', '-n', 'pim-files']);
     expect(sas.items.map((s: any) => s.metadata.name)).not.toContain('not-deployed');
   });
+
+  it('--apply refuses a placeholder client id: nothing applied', async () => {
+    await apply(podIdentity('pim-placeholder').replace(CLIENT_ID, "'<CLIENT_ID>'"));
+    await apply(deployment('pim-placeholder', 'web'));
+    const r = await kubectlEntra(['pod-identity-migrate', '-n', 'pim-placeholder', '--apply']);
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr).toContain('error: nothing applied: ServiceAccount pim-placeholder/web (client id "<CLIENT_ID>") would not name a real identity');
+    const sas = await getJson(['serviceaccounts', '-n', 'pim-placeholder']);
+    expect(sas.items.map((s: any) => s.metadata.name)).toEqual(['default']);
+  });
 });

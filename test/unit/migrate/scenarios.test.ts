@@ -293,3 +293,28 @@ describe('every warning code is produced by some fixture', () => {
     );
   });
 });
+
+describe('objects the plan cannot use', () => {
+  const identity = (spec: Record<string, unknown>): KubeObject => ({ apiVersion: 'aadpodidentity.k8s.io/v1', kind: 'AzureIdentity', metadata: { name: 'kv', namespace: 'a' }, spec });
+  const binding: KubeObject = { apiVersion: 'aadpodidentity.k8s.io/v1', kind: 'AzureIdentityBinding', metadata: { name: 'kv-binding', namespace: 'a' }, spec: { azureIdentity: 'kv', selector: 'kv' } };
+  const deployment: KubeObject = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'a' },
+    spec: { template: { metadata: { labels: { aadpodidbinding: 'kv' } }, spec: { containers: [] } } },
+  };
+
+  it('a live cluster: an unusable object is left out with a note instead of failing', () => {
+    const inv = buildInventory([identity({ type: 0 }), binding, deployment].map((object) => ({ object, source: 'the cluster' })), { defaultNamespace: 'default', skipInvalid: true });
+    expect(inv.identities).toEqual([]);
+    expect(inv.notes).toEqual(['left out: the cluster: AzureIdentity a/kv: has no spec.clientID (required: the client id of the identity)']);
+    expect(codes(planMigration(inv, { issuer: ISSUER }))).toEqual(['IdentityNotFound']);
+  });
+
+  it('a placeholder client id is flagged: InvalidClientID, and the workload needs review', () => {
+    const inv = buildInventory([identity({ type: 0, clientID: '<CLIENT_ID>', resourceID: '/subscriptions/s/resourceGroups/g/providers/Microsoft.ManagedIdentity/userAssignedIdentities/kv' }), binding, deployment].map((object) => ({ object })), { defaultNamespace: 'default' });
+    const plan = planMigration(inv, { issuer: ISSUER });
+    expect(codes(plan)).toEqual(['InvalidClientID']);
+    expect(plan.workloads[0]!.status).toBe('review');
+  });
+});
