@@ -47,6 +47,8 @@ export interface AzureCredentialOptions {
 interface Attempt {
   source: CredentialSource;
   credential: TokenCredential;
+  /** Set up on purpose by environment variables: its failure is the answer. */
+  explicit?: boolean;
 }
 
 /** A TokenCredential over the sources above that also says which source answered. */
@@ -57,6 +59,7 @@ export class AzureCredential implements TokenCredential {
   constructor(
     private readonly attempts: Attempt[],
     private readonly timeoutMs: number,
+    private readonly authorityHost = '',
   ) {}
 
   /** The sources that are set up, in the order they are tried. */
@@ -78,11 +81,14 @@ export class AzureCredential implements TokenCredential {
         skipped.push(`${SOURCE_LABEL[a.source]}: no token`);
       } catch (e) {
         if (e instanceof AzureRequestError) throw e;
-        if (e instanceof CredentialUnavailableError || (e as Error)?.name === 'CredentialUnavailableError') {
+        const unavailable = e instanceof CredentialUnavailableError || (e as Error)?.name === 'CredentialUnavailableError';
+        // Sources the user configured explicitly (environment, workload identity) report their failure
+        // instead of silently falling through to the next source.
+        if (unavailable && !a.explicit) {
           skipped.push(`${SOURCE_LABEL[a.source]}: ${firstLine((e as Error).message).slice(0, 120)}`);
           continue;
         }
-        const why = e instanceof AuthenticationError ? describeAuthError(e) : firstLine((e as Error)?.message ?? String(e));
+        const why = e instanceof AuthenticationError ? describeAuthError(e) : describeOther(e, this.authorityHost);
         throw new AzureRequestError(`${SOURCE_LABEL[a.source]} failed: ${why}`, 'credential', undefined, { cause: e });
       }
     }
@@ -102,6 +108,15 @@ function describeAuthError(e: AuthenticationError): string {
   // AADSTS messages carry trace/correlation ids and timestamps after the first sentence: keep the reason.
   const desc = e.errorResponse?.errorDescription ?? e.message;
   return firstLine(desc.split(/ Trace ID:| Correlation ID:/)[0] ?? desc);
+}
+
+function describeOther(e: unknown, authorityHost: string): string {
+  const msg = firstLine((e as Error)?.message ?? String(e));
+  // MSAL's codes for "could not talk to the authority" (DNS, refused, TLS, wrong host or tenant).
+  if (/endpoints_resolution_error|network_error|ClientAuthError: network/i.test(msg)) {
+    return `cannot reach the Entra authority ${authorityHost || '(default)'} or read its OpenID configuration (check AZURE_AUTHORITY_HOST, AZURE_TENANT_ID, network and TLS trust; ${msg.split(':')[0]?.replace(/^.*?(\w+_error).*$/, '$1')})`;
+  }
+  return msg;
 }
 
 function withDeadline<T>(p: Promise<T>, signal: AbortSignal, timeoutMs: number): Promise<T> {
@@ -141,10 +156,11 @@ export function createAzureCredential(opts: AzureCredentialOptions): AzureCreden
 
   if (want.has('environment') && tenantId && clientId) {
     if (env.AZURE_CLIENT_SECRET) {
-      attempts.push({ source: 'environment', credential: new ClientSecretCredential(tenantId, clientId, env.AZURE_CLIENT_SECRET, common) });
+      attempts.push({ source: 'environment', explicit: true, credential: new ClientSecretCredential(tenantId, clientId, env.AZURE_CLIENT_SECRET, common) });
     } else if (env.AZURE_CLIENT_CERTIFICATE_PATH) {
       attempts.push({
         source: 'environment',
+        explicit: true,
         credential: new ClientCertificateCredential(tenantId, clientId, { certificatePath: env.AZURE_CLIENT_CERTIFICATE_PATH }, {
           ...common,
           sendCertificateChain: env.AZURE_CLIENT_SEND_CERTIFICATE_CHAIN === 'true' || env.AZURE_CLIENT_SEND_CERTIFICATE_CHAIN === '1',
@@ -155,6 +171,7 @@ export function createAzureCredential(opts: AzureCredentialOptions): AzureCreden
   if (want.has('workloadIdentity') && tenantId && clientId && env.AZURE_FEDERATED_TOKEN_FILE) {
     attempts.push({
       source: 'workloadIdentity',
+      explicit: true,
       credential: new WorkloadIdentityCredential({ ...common, tenantId, clientId, tokenFilePath: env.AZURE_FEDERATED_TOKEN_FILE }),
     });
   }
@@ -165,7 +182,7 @@ export function createAzureCredential(opts: AzureCredentialOptions): AzureCreden
     const mi = clientId ? new ManagedIdentityCredential(clientId, { ...common, retryOptions: { maxRetries: 0 } }) : new ManagedIdentityCredential({ ...common, retryOptions: { maxRetries: 0 } });
     attempts.push({ source: 'managedIdentity', credential: mi });
   }
-  return new AzureCredential(attempts, timeoutMs);
+  return new AzureCredential(attempts, timeoutMs, authorityHost);
 }
 
 /** An access token for a resource (its base URL, e.g. the Graph endpoint). Throws AzureRequestError. */
