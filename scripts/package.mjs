@@ -48,24 +48,41 @@ function selectTargets() {
   return list;
 }
 
-/** In a SEA, `require` loads only Node's built-in modules: anything else in the bundle must be bundled. */
+/**
+ * In a SEA, `require` loads only Node's built-in modules: everything else must be in the bundle. A require
+ * of a module left out is fine only where the code guards it (optional dependencies in try/catch).
+ */
 function checkRequires(bundleText) {
   const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
-  const outside = new Set();
+  const optional = new Set();
+  const unguarded = new Set();
   for (const m of bundleText.matchAll(/\brequire\(\s*(["'])([^"']+)\1\s*\)/g)) {
-    if (!builtins.has(m[2]) && !m[2].startsWith('node:')) outside.add(m[2]);
+    if (builtins.has(m[2]) || m[2].startsWith('node:')) continue;
+    const before = bundleText.slice(Math.max(0, m.index - 200), m.index);
+    (/\btry\s*\{[^}]*$/.test(before) ? optional : unguarded).add(m[2]);
   }
-  if (outside.size) {
-    log(`warning: the bundle requires modules that a single executable cannot load: ${[...outside].join(', ')}`);
+  if (optional.size) log(`optional modules not in the bundle (guarded by try/catch): ${[...optional].join(', ')}`);
+  if (unguarded.size) {
+    log(`warning: the bundle requires modules that are not in it and that a single executable cannot load: ${[...unguarded].join(', ')}`);
   }
 }
 
-function smokeTest(exe) {
-  const r = spawnSync(exe, ['version', '-o', 'json'], { encoding: 'utf8', timeout: 30_000 });
+/** Runs `version -o json` (under `runner`, e.g. qemu, when given) and checks what the executable says. */
+function smokeTest(exe, runner = []) {
+  const [cmd, ...args] = [...runner, exe, 'version', '-o', 'json'];
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 60_000 });
   if (r.status !== 0) throw new Error(`${exe} version failed (exit ${r.status}): ${r.stderr}`);
+  if (r.stderr) throw new Error(`${exe} version wrote to stderr: ${r.stderr}`);
   const v = JSON.parse(r.stdout);
   if (v.version !== `v${pkg.version}`) throw new Error(`${exe} says version ${v.version}, expected v${pkg.version}`);
   return v;
+}
+
+// Debian's libc6-arm64-cross + libstdc++6-arm64-cross; with qemu-user the arm64 executable runs here too.
+const QEMU_ARM64_SYSROOT = '/usr/aarch64-linux-gnu';
+
+function onPath(cmd) {
+  return spawnSync(process.platform === 'win32' ? 'where' : 'which', [cmd], { stdio: 'ignore' }).status === 0;
 }
 
 function sourceDateEpoch() {
@@ -111,6 +128,9 @@ function buildTarget(target, bundle, mtime) {
 
   let smoke = null;
   if (native) smoke = smokeTest(exe);
+  else if (target === 'linux/arm64' && host === 'linux/amd64' && existsSync(QEMU_ARM64_SYSROOT) && onPath('qemu-aarch64')) {
+    smoke = { ...smokeTest(exe, ['qemu-aarch64', '-L', QEMU_ARM64_SYSROOT]), emulatedBy: 'qemu-aarch64' };
+  }
 
   const entries = [
     { name: t.exe, data: readFileSync(exe), mode: 0o755 },
@@ -134,6 +154,7 @@ function buildTarget(target, bundle, mtime) {
     smokeTest: smoke,
     seconds: (Date.now() - started) / 1000,
   };
+  if (smoke) log(`${target}: ${smoke.emulatedBy ? `runs under ${smoke.emulatedBy}` : 'runs'}: ${smoke.version} on Node ${smoke.nodeVersion} (${smoke.platform})`);
   log(
     `${target}: ${info.executable} ${(info.executableBytes / 1e6).toFixed(1)} MB, ${info.archive} ${(info.archiveBytes / 1e6).toFixed(1)} MB, ${info.seconds.toFixed(1)} s`,
   );
