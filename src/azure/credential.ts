@@ -22,6 +22,9 @@ import {
 import { isMicrosoftAuthorityHost, scopeFor, type AzureEndpoints } from './endpoints.js';
 import { AzureRequestError, DEFAULT_AZURE_TIMEOUT_MS, trustedCAs } from './http.js';
 
+/** How long managed identity may take when nothing says we run on Azure (IMDS answers in well under 1 s). */
+const MI_PROBE_MS = 2_500;
+
 export type CredentialSource = 'environment' | 'workloadIdentity' | 'azureCli' | 'managedIdentity';
 export const ALL_CREDENTIAL_SOURCES: readonly CredentialSource[] = ['environment', 'workloadIdentity', 'azureCli', 'managedIdentity'];
 
@@ -44,11 +47,13 @@ export interface AzureCredentialOptions {
   sources?: readonly CredentialSource[];
 }
 
-interface Attempt {
+export interface CredentialAttempt {
   source: CredentialSource;
   credential: TokenCredential;
   /** Set up on purpose by environment variables: its failure is the answer. */
   explicit?: boolean;
+  /** A shorter deadline for this source alone; when it runs out the source is skipped. */
+  probeMs?: number;
 }
 
 /** A TokenCredential over the sources above that also says which source answered. */
@@ -57,7 +62,7 @@ export class AzureCredential implements TokenCredential {
   lastSource?: CredentialSource;
 
   constructor(
-    private readonly attempts: Attempt[],
+    private readonly attempts: CredentialAttempt[],
     private readonly timeoutMs: number,
     private readonly authorityHost = '',
   ) {}
@@ -72,14 +77,22 @@ export class AzureCredential implements TokenCredential {
     const signal = options?.abortSignal ? AbortSignal.any([deadline, options.abortSignal]) : deadline;
     const skipped: string[] = [];
     for (const a of this.attempts) {
+      // A probe-like source (managed identity off Azure) gets a short leash of its own, so a black-holed
+      // IMDS address costs seconds, not the whole deadline; running out of it just skips the source.
+      const probe = a.probeMs ? AbortSignal.timeout(a.probeMs) : undefined;
+      const attemptSignal = probe ? AbortSignal.any([signal, probe]) : signal;
       try {
-        const t = await withDeadline(a.credential.getToken(scopes, { abortSignal: signal }), signal, this.timeoutMs);
+        const t = await withDeadline(a.credential.getToken(scopes, { abortSignal: attemptSignal }), attemptSignal, this.timeoutMs);
         if (t) {
           this.lastSource = a.source;
           return { token: t.token, expiresOnTimestamp: t.expiresOnTimestamp };
         }
         skipped.push(`${SOURCE_LABEL[a.source]}: no token`);
       } catch (e) {
+        if (probe?.aborted && !signal.aborted) {
+          skipped.push(`${SOURCE_LABEL[a.source]}: no answer within ${a.probeMs! / 1000}s`);
+          continue;
+        }
         if (e instanceof AzureRequestError) throw e;
         const unavailable = e instanceof CredentialUnavailableError || (e as Error)?.name === 'CredentialUnavailableError';
         // Sources the user configured explicitly (environment, workload identity) report their failure
@@ -150,7 +163,7 @@ export function createAzureCredential(opts: AzureCredentialOptions): AzureCreden
     ...(opts.ca !== undefined ? { tlsOptions: { ca: trustedCAs(opts.ca) } } : {}),
   };
   const want = new Set(opts.sources ?? ALL_CREDENTIAL_SOURCES);
-  const attempts: Attempt[] = [];
+  const attempts: CredentialAttempt[] = [];
   const tenantId = env.AZURE_TENANT_ID?.trim();
   const clientId = env.AZURE_CLIENT_ID?.trim();
 
@@ -180,7 +193,10 @@ export function createAzureCredential(opts: AzureCredentialOptions): AzureCreden
   }
   if (want.has('managedIdentity')) {
     const mi = clientId ? new ManagedIdentityCredential(clientId, { ...common, retryOptions: { maxRetries: 0 } }) : new ManagedIdentityCredential({ ...common, retryOptions: { maxRetries: 0 } });
-    attempts.push({ source: 'managedIdentity', credential: mi });
+    // App Service / Arc / Cloud Shell announce their endpoint in the environment; a plain VM's IMDS does
+    // not, and off Azure its address may swallow packets: probe it briefly.
+    const announced = Boolean(env.IDENTITY_ENDPOINT || env.MSI_ENDPOINT);
+    attempts.push({ source: 'managedIdentity', credential: mi, probeMs: announced ? undefined : Math.min(MI_PROBE_MS, timeoutMs) });
   }
   return new AzureCredential(attempts, timeoutMs, authorityHost);
 }

@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAzureCredential, getAccessToken } from '../../../src/azure/credential.js';
+import { AzureCredential, createAzureCredential, getAccessToken } from '../../../src/azure/credential.js';
 import { resolveAzureEndpoints } from '../../../src/azure/endpoints.js';
 import { AzureRequestError } from '../../../src/azure/http.js';
 import { AzureError } from '../../../src/errors.js';
@@ -86,5 +86,28 @@ describe('Azure credential from the environment', () => {
     const c = claimsOf(await getAccessToken(credential, endpoints.arm));
     expect(c.oid).toBe(s.directory.principals['ci-deployer']!.objectId);
     expect(credential.lastSource).toBe('workloadIdentity');
+  });
+});
+
+describe('AzureCredential deadlines', () => {
+  const never = { getToken: () => new Promise<never>(() => undefined) };
+  const ok = { getToken: async () => ({ token: 'tok', expiresOnTimestamp: Date.now() + 3_600_000 }) };
+
+  it('skips a probe-like source that does not answer in its short leash and uses the next', async () => {
+    const c = new AzureCredential([
+      { source: 'managedIdentity', credential: never, probeMs: 200 },
+      { source: 'azureCli', credential: ok },
+    ], 5000);
+    const t0 = Date.now();
+    expect((await c.getToken('https://graph.example/.default')).token).toBe('tok');
+    expect(Date.now() - t0).toBeLessThan(1500);
+    expect(c.lastSource).toBe('azureCli');
+  });
+
+  it('bounds a source that never answers by the overall deadline', async () => {
+    const c = new AzureCredential([{ source: 'azureCli', credential: never }], 300);
+    const err = await c.getToken('x/.default').catch((e: unknown) => e);
+    expect((err as AzureRequestError).reason).toBe('timeout');
+    expect((err as Error).message).toBe('no Azure token within 0.3s');
   });
 });
