@@ -7,12 +7,6 @@ import { json, type Route, type StandInRequest, type StandInResponse } from './h
 import { checkBearer, type SigningKey } from './tokens.js';
 import { roleDefinition, roleDefinitionResourceId, scopeCovers, type RoleAssignment, type RoleAssignmentTable } from './azure-rbac.js';
 
-export const API_VERSIONS = {
-  managedClusters: '2024-05-01',
-  roleAssignments: '2022-04-01',
-  roleDefinitions: '2022-04-01',
-};
-
 /** The mutable cluster the ARM stand-in serves (tests may point issuerURL at the real apiserver's issuer). */
 export interface ManagedClusterSettings {
   location: string;
@@ -25,7 +19,7 @@ export interface ManagedClusterSettings {
 }
 
 export interface ArmSettings {
-  /** Object ids allowed to read (beyond application principals marked armReader and all users). */
+  /** Object ids refused with 403 AuthorizationFailed. Readers are: every user and guest, and applications marked armReader. */
   denyObjectIds: Set<string>;
   /** Page role-assignment lists with nextLink after this many (default: no paging). */
   pageSize?: number;
