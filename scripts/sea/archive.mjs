@@ -1,5 +1,6 @@
 // Release archives written byte for byte by this script (no tar or zip program needed, same bytes on
 // every OS for the same inputs and time): tar.gz for Linux and macOS, zip for Windows, as krew unpacks them.
+// Level 6: level 9 takes 2.6 times as long on a 110 MB executable for 0.2% smaller archives.
 import { gzipSync, deflateRawSync, crc32 } from 'node:zlib';
 
 /** @typedef {{ name: string, data: Buffer, mode: number }} Entry */
@@ -38,7 +39,7 @@ export function tarGz(entries, mtime) {
     if (pad) parts.push(Buffer.alloc(pad));
   }
   parts.push(Buffer.alloc(1024));
-  return gzipSync(Buffer.concat(parts), { level: 9 });
+  return gzipSync(Buffer.concat(parts), { level: 6 });
 }
 
 function dosDateTime(mtime) {
@@ -56,7 +57,7 @@ export function zip(entries, mtime) {
   let offset = 0;
   for (const e of entries) {
     const name = Buffer.from(e.name, 'utf8');
-    const deflated = deflateRawSync(e.data, { level: 9 });
+    const deflated = deflateRawSync(e.data, { level: 6 });
     const crc = crc32(e.data);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
