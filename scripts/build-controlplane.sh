@@ -30,8 +30,18 @@ package_of() {
   esac
 }
 
+# Stamp the Kubernetes version the way release builds do, so /version and `kubectl version` say v1.x.y.
+k8s_minor="$(cut -d. -f2 <<<"$k8s_version")"
+ldflags="-s -w"
+for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+  ldflags+=" -X $pkg.gitVersion=$k8s_version -X $pkg.gitMajor=1 -X $pkg.gitMinor=$k8s_minor -X $pkg.gitTreeState=clean"
+done
+# Binaries built with a different recipe (flags) than this script's are rebuilt.
+recipe="trimpath; ldflags=$ldflags"
+
 all_present() {
   local b
+  [[ -f "$out/.recipe" && "$(cat "$out/.recipe")" == "$recipe" ]] || return 1
   for b in "${binaries[@]}"; do [[ -x "$out/$b" ]] || return 1; done
 }
 
@@ -76,7 +86,7 @@ build_one() {
   say "building $name ($total packages in its graph; cached ones are not recompiled)"
   # -v lists each package as it is compiled; count them for a progress line every 100 packages.
   set +e
-  go build -trimpath -ldflags='-s -w' -v -o "$tmp" "$pkg" 2>&1 | while IFS= read -r line; do
+  go build -trimpath -ldflags="$ldflags" -v -o "$tmp" "$pkg" 2>&1 | while IFS= read -r line; do
     # Package paths have no spaces; anything else is a diagnostic (file.go:1:2: ..., go: ..., # pkg).
     if [[ "$line" == *" "* ]]; then
       printf '%s\n' "$line" >&2
@@ -95,13 +105,16 @@ build_one() {
   say "built $name in $((SECONDS - start)) s"
 }
 
+same_recipe=false
+[[ -f "$out/.recipe" && "$(cat "$out/.recipe")" == "$recipe" ]] && same_recipe=true
 for b in "${binaries[@]}"; do
-  if [[ -x "$out/$b" ]]; then
+  if $same_recipe && [[ -x "$out/$b" ]]; then
     say "$b: cached"
   else
     build_one "$b"
   fi
 done
+printf '%s' "$recipe" >"$out/.recipe.tmp.$$" && mv -f "$out/.recipe.tmp.$$" "$out/.recipe"
 
 say "done in $((SECONDS - start_all)) s"
 echo "$out"
