@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { ExitCode, InputError, UsageError, isEntraError } from '../errors.js';
 import { loadManifests } from '../kube/manifests.js';
 import { openSession, type Session } from '../kube/session.js';
-import { discoverResources, gatherRbac, serverVerdict, type LiveRbac } from '../kube/rbac-snapshot.js';
+import { discoverResources, gatherRbac, selfSubjectRules, serverVerdict, type LiveRbac } from '../kube/rbac-snapshot.js';
 import { renderExplain } from '../output/explain-access.js';
 import { renderList, renderWhoCan, type ListOutput, type WhoCanOutput } from '../output/explain-access-list.js';
 import { painter } from '../output/format.js';
@@ -76,7 +76,7 @@ export const explainAccessCommand: CommandModule<GlobalFlags, ExplainFlags> = {
       .epilogue(
         'Exit codes: 0 allowed (or a listing), 1 denied, 2 usage error, 3 runtime error.\n' +
           'TYPE may be a plural, singular or short name (po, deploy, cm, sa, ...) or RESOURCE.GROUP; an unknown bare name is taken as core.\n' +
-          'Warning codes: UnknownResourceType, NotNamespaced, GroupsOverage, DuplicateObject, InvalidObject, AggregationProblem, ServerVerdictUnavailable, GroupNamesUnavailable, NearMissesPartial.',
+          'Warning codes: UnknownResourceType, NotNamespaced, GroupsOverage, DuplicateObject, InvalidObject, AggregationProblem, NoBindings, RbacUnreadable, ServerVerdictUnavailable, GroupNamesUnavailable, NearMissesPartial.',
       ) as unknown as Argv<ExplainFlags>,
   handler: (argv) =>
     runCommand({ programName: programName(), commandName: 'explain-access', verbosity: verbosity(argv.v) }, () => explainAccessHandler(argv)),
@@ -219,10 +219,17 @@ async function explainAccessHandler(argv: ExplainFlags): Promise<CommandResult> 
       server = verdict.verdict;
       if (verdict.verdict === null) warnings.push({ code: 'ServerVerdictUnavailable', message: `the server's verdict could not be asked: ${verdict.why}` });
     }
-    if (snapshot === null && server === null) {
-      throw new InputError(`cannot explain: ${unreadable ?? 'RBAC could not be read'}, and the server's verdict is unavailable too`);
+    if (snapshot === null) {
+      if (p.mode === 'list' && !argv.as) {
+        // Like kubectl auth can-i --list: the server lists the caller's rules, without naming bindings.
+        const serverRules = await selfSubjectRules(client, request.namespace);
+        warnings.push({ code: 'RbacUnreadable', message: `RBAC objects could not be read (${unreadable}); showing the server's SelfSubjectRulesReview` });
+        const out: ListOutput = { subject: { user, groups }, namespace: request.namespace, entries: [], errors: [], privileged: groups.includes(MASTERS), risks: [], serverRules, warnings };
+        return done(argv, format, renderList(out, format), out.warnings, ExitCode.OK);
+      }
+      if (p.mode !== 'explain') throw new InputError(`cannot ${p.mode === 'list' ? 'list access' : 'answer who-can'}: ${unreadable}`);
+      if (server === null) throw new InputError(`cannot explain: ${unreadable ?? 'RBAC could not be read'}, and the server's verdict is unavailable too`);
     }
-    if (snapshot === null && p.mode !== 'explain') throw new InputError(`cannot ${p.mode === 'list' ? 'list access' : 'answer who-can'}: ${unreadable}`);
   }
 
   let policy = snapshot ? new RbacPolicy(snapshot) : null;
@@ -239,6 +246,7 @@ async function explainAccessHandler(argv: ExplainFlags): Promise<CommandResult> 
       errors: l.errors,
       privileged,
       risks: mergeRisks([privileged ? [SYSTEM_MASTERS_RISK] : [], ...l.entries.map((e) => e.risks)]),
+      serverRules: null,
       warnings: [...warnings, ...policy!.problems],
     };
     return done(argv, format, renderList(out, format), out.warnings, ExitCode.OK);

@@ -41,7 +41,7 @@ export async function gatherRbac(client: KubeClient, namespaces: string[] | 'all
     nsLists<Role>('roles'),
     nsLists<RoleBinding>('rolebindings'),
   ]);
-  if (refused.length > 0) return { snapshot: null, unreadable: `you may not list ${refused.join(', ')}` };
+  if (refused.length > 0) return { snapshot: null, unreadable: `you may not list ${refused.sort().join(', ')}` };
   return {
     snapshot: {
       clusterRoles,
@@ -124,4 +124,22 @@ export async function discoverResources(client: KubeClient): Promise<DiscoveryMa
   );
   for (const { g, rl } of lists) add(g, rl);
   return map;
+}
+
+export interface ServerRules {
+  resourceRules: Array<{ verbs: string[]; apiGroups?: string[]; resources?: string[]; resourceNames?: string[] }>;
+  nonResourceRules: Array<{ verbs: string[]; nonResourceURLs?: string[] }>;
+  incomplete: boolean;
+  evaluationError: string;
+}
+
+/** What the server says the current credential may do in a namespace (SelfSubjectRulesReview), without bindings. */
+export async function selfSubjectRules(client: KubeClient, namespace: string): Promise<ServerRules> {
+  const body = await client.post<{ status?: Partial<ServerRules> }>('/apis/authorization.k8s.io/v1/selfsubjectrulesreviews', {
+    apiVersion: 'authorization.k8s.io/v1',
+    kind: 'SelfSubjectRulesReview',
+    spec: { namespace: namespace || 'default' },
+  });
+  const st = body?.status ?? {};
+  return { resourceRules: st.resourceRules ?? [], nonResourceRules: st.nonResourceRules ?? [], incomplete: Boolean(st.incomplete), evaluationError: st.evaluationError ?? '' };
 }

@@ -7,6 +7,14 @@ import type { Warning } from '../warnings.js';
 import { bindingText, roleText } from './explain-access.js';
 import { table, toJson, toYaml, type OutputFormat } from './format.js';
 
+/** The server's SelfSubjectRulesReview answer, used by --list when the RBAC objects cannot be read. */
+export interface ServerRulesView {
+  resourceRules: Array<{ verbs: string[]; apiGroups?: string[]; resources?: string[]; resourceNames?: string[] }>;
+  nonResourceRules: Array<{ verbs: string[]; nonResourceURLs?: string[] }>;
+  incomplete: boolean;
+  evaluationError: string;
+}
+
 export interface ListOutput {
   subject: { user: string; groups: string[] };
   namespace: string;
@@ -15,6 +23,8 @@ export interface ListOutput {
   errors: AccessList['errors'];
   privileged: boolean;
   risks: RiskNote[];
+  /** Set (and entries empty) when RBAC could not be read and the server listed the rules instead. */
+  serverRules: ServerRulesView | null;
   warnings: Warning[];
 }
 
@@ -39,6 +49,17 @@ function resourcesOf(groups: string[] | undefined, resources: string[] | undefin
 export function renderList(o: ListOutput, format: OutputFormat): string {
   if (format === 'json') return toJson(o);
   if (format === 'yaml') return toYaml(o);
+  if (o.serverRules) {
+    const sr = o.serverRules;
+    const rows = [
+      ...sr.resourceRules.map((r) => [resourcesOf(r.apiGroups, r.resources), '[]', brackets(r.resourceNames), brackets(r.verbs)]),
+      ...sr.nonResourceRules.map((r) => ['', brackets(r.nonResourceURLs), '[]', brackets(r.verbs)]),
+    ];
+    let text = table(['Resources', 'Non-Resource URLs', 'Resource Names', 'Verbs'], rows);
+    text += "\nThese are the server's rules (SelfSubjectRulesReview): the RBAC objects could not be read, so no binding is named.\n";
+    if (sr.incomplete) text += `The list is incomplete${sr.evaluationError ? `: ${sr.evaluationError}` : ''} (other authorizers, such as Azure RBAC, cannot list rules).\n`;
+    return text;
+  }
   const rows = o.entries.map((e) => [
     resourcesOf(e.rule.apiGroups, e.rule.resources),
     brackets(e.rule.nonResourceURLs),

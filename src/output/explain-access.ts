@@ -65,6 +65,14 @@ function explainText(r: ExplainResult, style: Style): string {
     const s = r.server;
     out.push(`${p.bold('Server:')}   ${s.allowed ? 'allowed' : s.denied ? 'denied' : 'no opinion (denied)'}${s.reason ? ` (${s.reason})` : ''}`);
   }
+  if (r.serverPath) {
+    const sp = r.serverPath;
+    out.push('');
+    out.push(p.bold("Granted by (as the server's reason names it; the rules could not be read):"));
+    out.push(`  1. ${bindingText(sp.binding)}`);
+    out.push(`     subject: ${subjectText(sp.subject)}`);
+    out.push(`     role:    ${roleText(sp.role)}`);
+  }
   if (r.rbac) {
     const m = r.rbac.matches;
     if (m.length > 0) {

@@ -7,7 +7,7 @@ import type { RbacPolicy } from './policy.js';
 import { SYSTEM_MASTERS_RISK, mergeRisks, ruleRisks, type RiskNote } from './risks.js';
 import { suggestFix, type FixSuggestion } from './suggestion.js';
 import { MASTERS } from './subjects.js';
-import { isResourceRequest, type AccessRequest, type Subject } from './types.js';
+import { isResourceRequest, type AccessRequest, type BindingRef, type RoleRefShown, type Subject } from './types.js';
 import type { Warning } from '../warnings.js';
 
 /** The server's answer to a (Self)SubjectAccessReview. */
@@ -30,6 +30,34 @@ export interface ExplainedGrant extends Omit<GrantPath, 'subject'> {
 
 export interface ExplainedNearMiss extends Omit<NearMiss, 'subject'> {
   subject?: ShownSubject;
+}
+
+/** A grant path as the server's reason names it, for when the RBAC objects themselves cannot be read. */
+export interface ServerNamedPath {
+  binding: BindingRef;
+  role: RoleRefShown;
+  subject: ShownSubject;
+}
+
+const REASON = /^RBAC: allowed by (ClusterRoleBinding|RoleBinding) "([^"]*)" of (Role|ClusterRole) "([^"]*)" to (User|Group|ServiceAccount) "([^"]*)"$/;
+
+/** Reads upstream's reason text back into a path (the inverse of describeBinding). */
+export function parseRbacReason(reason: string): Omit<ServerNamedPath, 'subject'> & { subject: Subject } | null {
+  const m = REASON.exec(reason.trim());
+  if (!m) return null;
+  const [, bkind, bname, rkind, rname, skind, sname] = m;
+  let binding: BindingRef = { kind: 'ClusterRoleBinding', name: bname };
+  if (bkind === 'RoleBinding') {
+    const i = bname.lastIndexOf('/');
+    binding = { kind: 'RoleBinding', name: bname.slice(0, i), namespace: bname.slice(i + 1) };
+  }
+  let subject: Subject = { kind: skind, name: sname };
+  if (skind === 'ServiceAccount') {
+    const i = sname.lastIndexOf('/');
+    subject = { kind: skind, name: sname.slice(0, i), namespace: sname.slice(i + 1) };
+  }
+  const role: RoleRefShown = rkind === 'Role' && binding.namespace ? { kind: rkind, name: rname, namespace: binding.namespace } : { kind: rkind, name: rname };
+  return { binding, role, subject };
 }
 
 export type DecidedBy = 'rbac' | 'system:masters' | 'other-authorizer' | 'server' | 'nobody';
@@ -63,6 +91,8 @@ export interface ExplainResult {
     errors: ResolutionError[];
   } | null;
   server: ServerVerdict | null;
+  /** When RBAC could not be read but the server's reason names the RBAC binding that allowed it. */
+  serverPath: ServerNamedPath | null;
   /** Sentences reconciling the server and RBAC, and what could not be explained. */
   notes: string[];
   suggestion: FixSuggestion | null;
@@ -132,7 +162,7 @@ export function explainAccess(policy: RbacPolicy | null, req: AccessRequest, opt
       notes.push(
         `The server allows this but RBAC does not: another authorizer granted it (on AKS: Azure RBAC for Kubernetes authorization)${server.reason ? `; its reason: ${server.reason}` : ''}.`,
       );
-    } else if (server.allowed) decidedBy = 'server';
+    } else if (server.allowed) decidedBy = parseRbacReason(server.reason) ? 'rbac' : 'server';
     else {
       decidedBy = 'nobody';
       if (rbac?.allowed) {
@@ -148,6 +178,8 @@ export function explainAccess(policy: RbacPolicy | null, req: AccessRequest, opt
   }
   if (privileged) notes.push(`The identity is in ${MASTERS}: every request is allowed before RBAC is consulted.`);
 
+  const named = !rbac && server?.allowed ? parseRbacReason(server.reason) : null;
+  const serverPath: ServerNamedPath | null = named ? { ...named, subject: shown(named.subject, names) } : null;
   const risks = mergeRisks([privileged ? [SYSTEM_MASTERS_RISK] : [], ...(rbac?.matches ?? []).map((m) => m.risks)]);
   const resource = isResourceRequest(req);
   return {
@@ -168,6 +200,7 @@ export function explainAccess(policy: RbacPolicy | null, req: AccessRequest, opt
     privileged,
     rbac,
     server,
+    serverPath,
     notes,
     suggestion: allowed ? null : suggestion,
     risks,

@@ -1,6 +1,6 @@
 // Renderer snapshots, colour off: what a person reads, for an allowed and a denied question, --list and who-can.
 import { describe, expect, it } from 'vitest';
-import { explainAccess } from '../../../src/rbac/explain.js';
+import { explainAccess, parseRbacReason } from '../../../src/rbac/explain.js';
 import { listAccess } from '../../../src/rbac/list.js';
 import { whoCan } from '../../../src/rbac/who-can.js';
 import { renderExplain } from '../../../src/output/explain-access.js';
@@ -104,7 +104,7 @@ describe('list and who-can renderers', () => {
     const policy = loadPolicy('several-paths');
     const who = { user: 'alice@contoso.com', groups: ['system:authenticated'] };
     const l = listAccess(policy, who, 'team');
-    const text = renderList({ subject: who, namespace: 'team', entries: l.entries, errors: l.errors, privileged: false, risks: [], warnings: [] }, 'table');
+    const text = renderList({ subject: who, namespace: 'team', entries: l.entries, errors: l.errors, privileged: false, risks: [], serverRules: null, warnings: [] }, 'table');
     expect(text).toMatchInlineSnapshot(`
       "RESOURCES                                        NON-RESOURCE URLS   RESOURCE NAMES   VERBS              GRANTED BY
       pods, pods.apps, deployments, deployments.apps   []                  []               [get list watch]   ClusterRoleBinding everyone-view-lite -> ClusterRole view-lite
@@ -125,6 +125,64 @@ describe('list and who-can renderers', () => {
       ServiceAccount   ci/runner   ci          RoleBinding ci/ci-reads-pods             ClusterRole pod-reader rule 0
 
       Always allowed, before RBAC: Group system:masters
+      "
+    `);
+  });
+});
+
+describe('when the RBAC objects cannot be read', () => {
+  it("reads the binding back from the server's RBAC reason", () => {
+    const reason = 'RBAC: allowed by RoleBinding "ci-reads-pods/ci" of ClusterRole "pod-reader" to ServiceAccount "runner/ci"';
+    expect(parseRbacReason(reason)).toEqual({
+      binding: { kind: 'RoleBinding', name: 'ci-reads-pods', namespace: 'ci' },
+      role: { kind: 'ClusterRole', name: 'pod-reader' },
+      subject: { kind: 'ServiceAccount', name: 'runner', namespace: 'ci' },
+    });
+    expect(parseRbacReason('Access allowed by Azure RBAC role assignment x')).toBeNull();
+    const r = explainAccess(null, toRequest({ user: 'system:serviceaccount:ci:runner', verb: 'list', namespace: 'ci', resource: 'pods' }), {
+      server: { allowed: true, denied: false, reason, evaluationError: '' },
+      unreadable: 'you may not list clusterrolebindings',
+    });
+    expect(r.decidedBy).toBe('rbac');
+    expect(r.rbac).toBeNull();
+    expect(renderExplain(r, 'table')).toMatchInlineSnapshot(`
+      "yes: allowed by RBAC
+
+      Request:  list pods in namespace ci
+      As:       system:serviceaccount:ci:runner
+      Server:   allowed (RBAC: allowed by RoleBinding "ci-reads-pods/ci" of ClusterRole "pod-reader" to ServiceAccount "runner/ci")
+
+      Granted by (as the server's reason names it; the rules could not be read):
+        1. RoleBinding ci/ci-reads-pods
+           subject: ServiceAccount ci/runner
+           role:    ClusterRole pod-reader
+
+      Note: RBAC could not be explained: you may not list clusterrolebindings; the verdict is the server's.
+      "
+    `);
+  });
+
+  it('--list shows the server rules, saying no binding can be named', () => {
+    const text = renderList(
+      {
+        subject: { user: 'dave', groups: [] },
+        namespace: 'team-a',
+        entries: [],
+        errors: [],
+        privileged: false,
+        risks: [],
+        serverRules: { resourceRules: [{ verbs: ['get'], apiGroups: [''], resources: ['pods', 'pods/log'] }], nonResourceRules: [{ verbs: ['get'], nonResourceURLs: ['/healthz'] }], incomplete: true, evaluationError: '' },
+        warnings: [],
+      },
+      'table',
+    );
+    expect(text).toMatchInlineSnapshot(`
+      "RESOURCES        NON-RESOURCE URLS   RESOURCE NAMES   VERBS
+      pods, pods/log   []                  []               [get]
+                       [/healthz]          []               [get]
+
+      These are the server's rules (SelfSubjectRulesReview): the RBAC objects could not be read, so no binding is named.
+      The list is incomplete (other authorizers, such as Azure RBAC, cannot list rules).
       "
     `);
   });
