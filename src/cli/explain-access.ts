@@ -76,7 +76,7 @@ export const explainAccessCommand: CommandModule<GlobalFlags, ExplainFlags> = {
       .epilogue(
         'Exit codes: 0 allowed (or a listing), 1 denied, 2 usage error, 3 runtime error.\n' +
           'TYPE may be a plural, singular or short name (po, deploy, cm, sa, ...) or RESOURCE.GROUP; an unknown bare name is taken as core.\n' +
-          'Warning codes: UnknownResourceType, NotNamespaced, GroupsOverage, DuplicateObject, InvalidObject, AggregationProblem, NoBindings, RbacUnreadable, ServerVerdictUnavailable, GroupNamesUnavailable, NearMissesPartial.',
+          'Warning codes: UnknownResourceType, NotNamespaced, GroupsOverage, DuplicateObject, InvalidObject, AggregationProblem, NoBindings, RbacUnreadable, AsWithoutOid, ServerVerdictUnavailable, GroupNamesUnavailable, NearMissesPartial.',
       ) as unknown as Argv<ExplainFlags>,
   handler: (argv) =>
     runCommand({ programName: programName(), commandName: 'explain-access', verbosity: verbosity(argv.v) }, () => explainAccessHandler(argv)),
@@ -171,6 +171,12 @@ async function explainAccessHandler(argv: ExplainFlags): Promise<CommandResult> 
     groups = impersonatedGroups(user, asGroups);
     const oid = argv['as-oid'] ?? (GUID.test(user) ? user : undefined);
     if (oid) extra = { oid: [oid] };
+    else if (!offline && p.mode === 'explain' && !user.startsWith('system:')) {
+      warnings.push({
+        code: 'AsWithoutOid',
+        message: `AKS's Azure RBAC authorizer needs the Entra object id of "${user}" to decide; add --as-oid OBJECT_ID so the server's verdict includes Azure RBAC`,
+      });
+    }
   } else {
     const s = await currentSubject(getSession(), { useServer: !offline });
     user = s.user;

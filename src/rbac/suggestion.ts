@@ -1,7 +1,7 @@
 // The smallest fix for a denied request, as kubectl commands. In order of preference: create the Role a
 // RoleBinding already points at; add the one missing verb to a namespaced Role whose rule lacks only that;
-// bind an existing ClusterRole that allows the request (the one with the fewest rules, and no wildcards
-// if possible); else create a Role (or ClusterRole) for exactly this request and bind it.
+// bind an existing ClusterRole that allows the request (not a system: one; the one with the fewest rules
+// and no wildcards); else create a Role (or ClusterRole) for exactly this request and bind it.
 import { ruleAllows } from './match.js';
 import type { NearMiss } from './near-misses.js';
 import type { RbacPolicy } from './policy.js';
@@ -74,7 +74,8 @@ export function suggestFix(policy: RbacPolicy, req: AccessRequest, misses: NearM
   // 3. An existing ClusterRole already allows exactly this: bind it.
   const candidates = policy
     .allClusterRoles()
-    .filter((cr) => cr.rules.some((r) => ruleAllows(req, r)))
+    // system: roles belong to the cluster's own components; never suggest binding people to them.
+    .filter((cr) => !cr.role.metadata.name.startsWith('system:') && cr.rules.some((r) => ruleAllows(req, r)))
     .map((cr) => ({ name: cr.role.metadata.name, size: cr.rules.length, wild: cr.rules.some((r) => [r.verbs, r.resources, r.apiGroups].some((l) => (l ?? []).includes('*'))) }))
     .sort((a, b) => Number(a.wild) - Number(b.wild) || a.size - b.size || (a.name < b.name ? -1 : 1));
   const best = candidates[0];

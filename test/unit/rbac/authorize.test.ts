@@ -146,3 +146,21 @@ describe('authorize: non-resource requests', () => {
     expect(authorize(q, request().user('alice').ns('ns1').verb('get').url('/healthz').build()).allowed).toBe(true);
   });
 });
+
+describe('smallest fix', () => {
+  it('never suggests binding a system: ClusterRole, and prefers the narrowest existing role', async () => {
+    const { explainAccess } = await import('../../../src/rbac/explain.js');
+    const p = new RbacPolicy(
+      snapshot({
+        clusterRoles: [
+          clusterRole('system:heapster', rule({ verbs: ['get', 'list'], groups: [''], resources: ['pods'] })),
+          clusterRole('view', rule({ verbs: ['get', 'list'], groups: [''], resources: ['pods'] }), rule({ verbs: ['get'], groups: [''], resources: ['services'] })),
+          clusterRole('pod-lister', rule({ verbs: ['list'], groups: [''], resources: ['pods'] })),
+          clusterRole('everything', rule({ verbs: ['*'], groups: ['*'], resources: ['*'] })),
+        ],
+      }),
+    );
+    const r = explainAccess(p, request().user('dave').ns('team-b').verb('list').resource('pods').build());
+    expect(r.suggestion?.commands).toEqual(['kubectl create rolebinding dave-pod-lister --clusterrole=pod-lister --user=dave -n team-b']);
+  });
+});
