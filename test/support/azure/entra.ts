@@ -1,7 +1,7 @@
 // Entra ID stand-in routes: OpenID discovery (v1 and v2), JWKS, the token endpoints MSAL and kubelogin
 // call (client credentials with a secret or a client assertion, the password grant for seeded users),
 // and an IMDS-shaped managed-identity endpoint. Errors carry AADSTS codes the way Entra answers.
-import { randomUUID } from 'node:crypto';
+import { constants, createPublicKey, randomUUID, verify, type KeyObject } from 'node:crypto';
 import {
   AKS_SERVER_APP_ID,
   GRAPH_APP_ID,
@@ -22,6 +22,25 @@ export interface EntraContext {
   keys: SigningKey[];
   /** principal key -> password (users, guests) or client secret (service principals). */
   secrets: Map<string, string>;
+  /** principal key -> certificates registered on the application (PEM), for certificate client assertions. */
+  certificates: Map<string, string[]>;
+}
+
+/** Verifies a certificate-signed client assertion (RS256 or PS256, as MSAL signs them) against registered certificates. */
+function assertionSignedByRegisteredCert(assertion: string, header: Record<string, unknown>, certs: string[]): boolean {
+  const [h, p, sig] = assertion.split('.') as [string, string, string];
+  const alg = header.alg;
+  if (alg !== 'RS256' && alg !== 'PS256') return false;
+  return certs.some((pem) => {
+    let key: KeyObject;
+    try {
+      key = createPublicKey(pem);
+    } catch {
+      return false;
+    }
+    const opts = alg === 'PS256' ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 } : key;
+    return verify('sha256', Buffer.from(`${h}.${p}`), opts, Buffer.from(sig, 'base64url'));
+  });
 }
 
 const TOKEN_LIFETIME = 3599;
@@ -95,8 +114,10 @@ export function entraRoutes(ctx: EntraContext): Route[] {
       // A client assertion: a signed certificate JWT or a federated (workload identity) token. The stand-in
       // checks its shape and that it names this client or a Kubernetes subject, not the signature.
       const parts = assertion.split('.');
+      let header: Record<string, unknown> = {};
       let claims: Record<string, unknown> = {};
       try {
+        header = JSON.parse(Buffer.from(parts[0] ?? '', 'base64url').toString('utf8'));
         claims = JSON.parse(Buffer.from(parts[1] ?? '', 'base64url').toString('utf8'));
       } catch {
         /* handled below */
@@ -107,6 +128,17 @@ export function entraRoutes(ctx: EntraContext): Route[] {
       if (typeof claims.exp === 'number' && claims.exp * 1000 < Date.now()) {
         return aadError(400, 'invalid_client', 700024, 'Client assertion is not within its valid time range.');
       }
+      if (header.x5t !== undefined || header['x5t#S256'] !== undefined) {
+        // A certificate credential: it must name this client and be signed by a certificate registered on it.
+        if (claims.iss !== clientId || claims.sub !== clientId) {
+          return aadError(401, 'invalid_client', 700021, 'Client assertion application identifier doesn\'t match \'client_id\' parameter.');
+        }
+        const certs = ctx.certificates.get(p.key) ?? [];
+        if (!assertionSignedByRegisteredCert(assertion, header, certs)) {
+          return aadError(401, 'invalid_client', 700027, `Client assertion failed signature validation. The certificate used to sign it is not registered on application '${clientId}'.`);
+        }
+      }
+      // Otherwise a federated (workload identity) token: only its shape is checked.
       return p;
     }
     return aadError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");

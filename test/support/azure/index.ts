@@ -2,7 +2,8 @@
 // API-server webhooks (Entra token authentication, Azure RBAC authorization), all over HTTPS with a
 // CA made at start. startAzureStandIns() is what the control-plane setup and the tests call.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createCA, issueServingCert } from '../pki.js';
 import { RoleAssignmentTable } from './azure-rbac.js';
@@ -73,6 +74,11 @@ export interface AzureStandIns {
   mintToken(principalKey: string, opts?: MintOptions): string;
   /** Password (users, guests) or client secret (service principals) generated at start. */
   secretOf(principalKey: string): string;
+  /**
+   * Makes an RSA key and self-signed certificate, registers the certificate on the service principal
+   * and returns a PEM file (certificate + key) for AZURE_CLIENT_CERTIFICATE_PATH.
+   */
+  createClientCertificate(principalKey: string, opts?: { register?: boolean }): { pemPath: string; certPem: string };
   /** A kubeconfig `user` entry that runs the kubelogin stand-in for this principal. */
   execUser(principalKey: string, opts?: { login?: KubeloginLogin; apiVersion?: string }): ExecUser;
   /**
@@ -107,6 +113,7 @@ export async function startAzureStandIns(opts: { dir: string }): Promise<AzureSt
   const keys = [createSigningKey()];
 
   const secrets = new Map<string, string>();
+  const certificates = new Map<string, string[]>();
   for (const p of Object.values(directory.principals)) {
     if (p.kind !== 'managedIdentity') secrets.set(p.key, randomBytes(18).toString('base64url'));
   }
@@ -120,7 +127,7 @@ export async function startAzureStandIns(opts: { dir: string }): Promise<AzureSt
   const started: StandInServer[] = [];
   try {
     const entra = await startHttpsServer('entra', serving, entraRoutes({
-      url: () => urls.entra, graphUrl: () => urls.graph, armUrl: () => urls.arm, keys, secrets,
+      url: () => urls.entra, graphUrl: () => urls.graph, armUrl: () => urls.arm, keys, secrets, certificates,
     }));
     started.push(entra);
     urls.entra = entra.url;
@@ -194,6 +201,22 @@ export async function startAzureStandIns(opts: { dir: string }): Promise<AzureSt
       };
     };
 
+    let certSerial = 0;
+    const createClientCertificate = (key: string, o: { register?: boolean } = {}) => {
+      const p = principal(key);
+      if (p.kind !== 'servicePrincipal') throw new Error(`certificates belong to service principals, not ${p.kind} "${key}"`);
+      const name = `client-cert-${key}-${++certSerial}`;
+      const keyPath = join(dir, 'pki', `${name}.key`);
+      const certPath = join(dir, 'pki', `${name}.crt`);
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '2',
+        '-subj', `/CN=${p.displayName}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const certPem = readFileSync(certPath, 'utf8');
+      const pemPath = join(dir, 'pki', `${name}.pem`);
+      writeFileSync(pemPath, certPem + readFileSync(keyPath, 'utf8'), { mode: 0o600 });
+      if (o.register !== false) certificates.set(p.key, [...(certificates.get(p.key) ?? []), certPem]);
+      return { pemPath, certPem };
+    };
+
     const productEnv = (key = 'kubectl-entra-reader'): Record<string, string> => {
       const p = principal(key);
       if (p.kind !== 'servicePrincipal') throw new Error(`productEnv needs a service principal, not ${p.kind} "${key}"`);
@@ -227,6 +250,7 @@ export async function startAzureStandIns(opts: { dir: string }): Promise<AzureSt
       servers: { entra, graph, arm, webhooks },
       mintToken: (key, o) => mintFor(principal(key), keys[0]!, o),
       secretOf,
+      createClientCertificate,
       execUser,
       productEnv,
       close: async () => {

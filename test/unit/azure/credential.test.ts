@@ -111,3 +111,24 @@ describe('AzureCredential deadlines', () => {
     expect((err as Error).message).toBe('no Azure token within 0.3s');
   });
 });
+
+describe('Azure credential from a client certificate', () => {
+  const certEnv = (pemPath: string) => {
+    const env: Record<string, string> = { ...s.productEnv(), AZURE_CLIENT_CERTIFICATE_PATH: pemPath };
+    delete env.AZURE_CLIENT_SECRET;
+    return env;
+  };
+
+  it('signs a client assertion the authority verifies against the registered certificate', async () => {
+    const { pemPath } = s.createClientCertificate('kubectl-entra-reader');
+    const { endpoints, credential } = credentialFor(certEnv(pemPath));
+    const c = claimsOf(await getAccessToken(credential, endpoints.graph));
+    expect(c.oid).toBe(s.directory.principals['kubectl-entra-reader']!.objectId);
+  });
+
+  it('fails clearly with a certificate the application does not know', async () => {
+    const { pemPath } = s.createClientCertificate('kubectl-entra-reader', { register: false });
+    const { endpoints, credential } = credentialFor(certEnv(pemPath));
+    await expect(getAccessToken(credential, endpoints.graph)).rejects.toThrow(/^environment service principal failed: .*AADSTS700027/);
+  });
+});
