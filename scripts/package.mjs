@@ -119,6 +119,10 @@ function buildTarget(target, bundle, mtime) {
     blobNode = nodeFromNpm(hostPin, log);
   }
   const embeddedVersion = execFileSync(blobNode, ['-p', 'process.version'], { encoding: 'utf8' }).trim();
+  // Every platform ships the same Node; the release workflow's setup-node must match targets.mjs.
+  if (embeddedVersion !== `v${NODE_VERSION}`) {
+    throw new Error(`${target}: Node ${embeddedVersion} given, but the executables embed v${NODE_VERSION} (scripts/sea/targets.mjs)`);
+  }
 
   const workDir = join(dist, 'sea', `${t.os}_${t.arch}`);
   mkdirSync(workDir, { recursive: true });
