@@ -1,6 +1,6 @@
 // Tokens for Microsoft Graph and ARM, obtained the way Azure users expect, in this order:
 //   1. an environment service principal: AZURE_TENANT_ID + AZURE_CLIENT_ID + AZURE_CLIENT_SECRET, or
-//      AZURE_CLIENT_CERTIFICATE_PATH (PEM with key; AZURE_CLIENT_CERTIFICATE_PASSWORD not supported by PEM)
+//      AZURE_CLIENT_CERTIFICATE_PATH (a PEM file holding the certificate and its unencrypted private key)
 //   2. workload identity: AZURE_FEDERATED_TOKEN_FILE + AZURE_CLIENT_ID + AZURE_TENANT_ID (pods on AKS)
 //   3. the Azure CLI sign-in (`az login`)
 //   4. managed identity (Azure VMs, App Service, Arc), AZURE_CLIENT_ID selecting a user-assigned one
@@ -189,7 +189,8 @@ export function createAzureCredential(opts: AzureCredentialOptions): AzureCreden
     });
   }
   if (want.has('azureCli')) {
-    attempts.push({ source: 'azureCli', credential: new AzureCliCredential({ processTimeoutInMs: timeoutMs }) });
+    // AZURE_TENANT_ID alone (no client id) picks the tenant of the az sign-in, as `az account get-access-token --tenant` does.
+    attempts.push({ source: 'azureCli', credential: new AzureCliCredential({ processTimeoutInMs: timeoutMs, ...(tenantId ? { tenantId } : {}) }) });
   }
   if (want.has('managedIdentity')) {
     const mi = clientId ? new ManagedIdentityCredential(clientId, { ...common, retryOptions: { maxRetries: 0 } }) : new ManagedIdentityCredential({ ...common, retryOptions: { maxRetries: 0 } });
