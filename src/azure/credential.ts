@@ -98,7 +98,7 @@ export class AzureCredential implements TokenCredential {
         // Sources the user configured explicitly (environment, workload identity) report their failure
         // instead of silently falling through to the next source.
         if (unavailable && !a.explicit) {
-          skipped.push(`${SOURCE_LABEL[a.source]}: ${firstLine((e as Error).message).slice(0, 120)}`);
+          skipped.push(`${SOURCE_LABEL[a.source]}: ${whyUnavailable((e as Error).message)}`);
           continue;
         }
         const why = e instanceof AuthenticationError ? describeAuthError(e) : describeOther(e, this.authorityHost);
@@ -115,6 +115,18 @@ export class AzureCredential implements TokenCredential {
 
 function firstLine(s: string): string {
   return s.split('\n')[0]!.replace(/\s+/g, ' ').trim().slice(0, 300);
+}
+
+/** A few words for why a source was skipped; the libraries' messages run to paragraphs with links. */
+export function whyUnavailable(message: string): string {
+  const m = message ?? '';
+  if (/Azure CLI could not be found|az: not found|command not found/i.test(m)) return 'az is not installed';
+  if (/az login|not logged in|Please run 'az login'/i.test(m)) return 'not signed in (run `az login`)';
+  if (/network_error|Network unreachable|ENETUNREACH|EHOSTUNREACH|ECONNREFUSED|ETIMEDOUT|No managed identity endpoint/i.test(m)) {
+    return 'no managed identity endpoint (not on Azure)';
+  }
+  const first = firstLine(m.replace(/^\w+Credential: /, ''));
+  return first.length > 100 ? `${first.slice(0, 97)}...` : first;
 }
 
 function describeAuthError(e: AuthenticationError): string {

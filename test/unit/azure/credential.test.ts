@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AzureCredential, createAzureCredential, getAccessToken } from '../../../src/azure/credential.js';
+import { AzureCredential, createAzureCredential, getAccessToken, whyUnavailable } from '../../../src/azure/credential.js';
 import { resolveAzureEndpoints } from '../../../src/azure/endpoints.js';
 import { AzureRequestError } from '../../../src/azure/http.js';
 import { AzureError } from '../../../src/errors.js';
@@ -130,5 +130,16 @@ describe('Azure credential from a client certificate', () => {
     const { pemPath } = s.createClientCertificate('kubectl-entra-reader', { register: false });
     const { endpoints, credential } = credentialFor(certEnv(pemPath));
     await expect(getAccessToken(credential, endpoints.graph)).rejects.toThrow(/^environment service principal failed: .*AADSTS700027/);
+  });
+});
+
+describe('whyUnavailable', () => {
+  it.each([
+    ["Azure CLI could not be found. Please visit https://aka.ms/azure-cli for installation instructions and then, once installed, authenticate to your Azure account using 'az login'.", 'az is not installed'],
+    ["Please run 'az login' from a command prompt to authenticate before using this credential.", 'not signed in (run `az login`)'],
+    ['ManagedIdentityCredential: Network unreachable. Message: network_error: See https://aka.ms/msal.js.errors#network_error', 'no managed identity endpoint (not on Azure)'],
+    ['WorkloadIdentityCredential: something else\nmore', 'something else'],
+  ])('%s -> %s', (message, expected) => {
+    expect(whyUnavailable(message)).toBe(expected);
   });
 });
