@@ -72,7 +72,7 @@ say "downloading Go modules via ${GOPROXY:-$(go env GOPROXY)} (first run only)"
 if ! download_log="$(go mod download 2>&1)"; then
   printf '%s\n' "$download_log" | tail -n 15 >&2
   if grep -qiE 'dial tcp|no such host|connection refused|i/o timeout|TLS handshake|proxyconnect|network is unreachable|Service Unavailable|Bad Gateway|403 Forbidden' <<<"$download_log"; then
-    die "the Go module proxy ($(go env GOPROXY)) is unreachable; building the control plane needs it once per machine. Check network access to the proxy (or set GOPROXY / GOFLAGS=-mod=mod as your network requires) and retry."
+    die "the Go module proxy ($(go env GOPROXY)) is unreachable. Building the control plane downloads Kubernetes and etcd sources from it once per machine; check network access to it (or point GOPROXY at a reachable mirror) and retry."
   fi
   die "go mod download failed (see above)"
 fi

@@ -7,13 +7,18 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
-import { e2e, issueUserCert, kubeloginCredential, kubectl, standIns, writeUserKubeconfig } from './support/kubectl.js';
+import { e2e, issueUserCert, kubeloginCredential, kubectl, run, standIns, writeUserKubeconfig } from './support/kubectl.js';
 
 const json = (s: string) => JSON.parse(s) as any;
 
 describe('control plane', () => {
   it('starts in well under the 20 s budget', () => {
     expect(e2e().startupMs).toBeLessThan(20_000);
+  });
+
+  it('reports its Kubernetes version like a release build', async () => {
+    const res = await kubectl(['get', '--raw', '/version']);
+    expect(json(res.stdout)).toMatchObject({ gitVersion: 'v1.36.3', major: '1', minor: '36' });
   });
 
   it('lets the admin credential (like az aks get-credentials --admin) do anything', async () => {
@@ -190,6 +195,33 @@ describe('Azure RBAC (SubjectAccessReview webhook after RBAC)', () => {
     const users = log.filter((l) => l.path.startsWith('/authorize')).map((l) => l.body?.spec?.user as string);
     expect(users).toContain('bob@contoso.com');
     expect(users.filter((u) => u === 'masterclient' || u?.startsWith('system:'))).toEqual([]);
+  });
+});
+
+describe('scripts/build-controlplane.sh', () => {
+  const script = () => join(e2e().repoDir, 'scripts', 'build-controlplane.sh');
+
+  it('is a quick no-op when the binaries are cached, and prints their directory', async () => {
+    const t0 = Date.now();
+    const res = await run(script(), [], { PATH: process.env.PATH, HOME: process.env.HOME });
+    expect(res.exitCode, res.stderr).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(res.stdout.trim()).toMatch(/controlplane\/k8s-v1\.36\.3-etcd-v3\.6\.8$/);
+  });
+
+  it('says so when the Go module proxy is unreachable', async () => {
+    const dir = join(e2e().runDir, 'tests', 'no-proxy');
+    const res = await run(script(), [], {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      KUBECTL_ENTRA_CACHE: join(dir, 'cache'),
+      GOMODCACHE: join(dir, 'gomod'),
+      GOPROXY: 'http://127.0.0.1:9',
+      GOFLAGS: '',
+    });
+    expect(res.exitCode).toBe(1);
+    expect(res.stderr).toMatch(/Go module proxy \(http:\/\/127\.0\.0\.1:9\) is unreachable/);
+    expect(res.stdout).toBe('');
   });
 });
 
