@@ -9,7 +9,7 @@
 // Other flags: --tag=vX.Y.Z (default v<package.json version>), --skip-build, --base-url=URL (krew URIs
 // point there instead of the GitHub release, e.g. a loopback server in tests).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -124,11 +124,20 @@ function buildTarget(target, bundle, mtime) {
     throw new Error(`${target}: Node ${embeddedVersion} given, but the executables embed v${NODE_VERSION} (scripts/sea/targets.mjs)`);
   }
 
-  const workDir = join(dist, 'sea', `${t.os}_${t.arch}`);
+  const outDir = join(dist, 'sea', `${t.os}_${t.arch}`);
+  // Built in a directory of this process's own and moved into place, so two runs at once (a test and a
+  // bench, say) never see each other's half-written files.
+  const workDir = join(outDir, `.work-${process.pid}`);
   mkdirSync(workDir, { recursive: true });
-  const exe = join(workDir, t.exe);
+  const exe = join(outDir, t.exe);
   log(`${target}: building single executable on Node ${embeddedVersion}${native ? ' with V8 code cache' : ''}`);
-  const { signing: binaryEdits } = buildSea({ bundle, nodeBinary, blobNode, target: t, workDir, outFile: exe, codeCache: native });
+  let binaryEdits;
+  try {
+    ({ signing: binaryEdits } = buildSea({ bundle, nodeBinary, blobNode, target: t, workDir, outFile: join(workDir, t.exe), codeCache: native }));
+    renameSync(join(workDir, t.exe), exe);
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
 
   let smoke = null;
   if (native) smoke = smokeTest(exe);
@@ -141,7 +150,7 @@ function buildTarget(target, bundle, mtime) {
     { name: 'LICENSE', data: readFileSync(join(root, 'LICENSE')), mode: 0o644 },
   ];
   const archive = join(dist, archiveName(target, tag));
-  writeFileSync(archive, t.archive === 'zip' ? zip(entries, mtime) : tarGz(entries, mtime));
+  writeAtomic(archive, t.archive === 'zip' ? zip(entries, mtime) : tarGz(entries, mtime));
   const info = {
     target,
     node: embeddedVersion,
@@ -165,16 +174,21 @@ function buildTarget(target, bundle, mtime) {
   return info;
 }
 
+function writeAtomic(path, data) {
+  writeFileSync(`${path}.${process.pid}`, data);
+  renameSync(`${path}.${process.pid}`, path);
+}
+
 function writeChecksumsAndManifest() {
   const prefix = `kubectl-entra_${tag}_`;
   const archives = readdirSync(dist).filter((f) => f.startsWith(prefix) && /\.(tar\.gz|zip)$/.test(f)).sort();
   const sums = new Map(archives.map((f) => [f, sha256File(join(dist, f))]));
-  writeFileSync(join(dist, `${prefix}checksums.txt`), archives.map((f) => `${sums.get(f)}  ${f}\n`).join(''));
+  writeAtomic(join(dist, `${prefix}checksums.txt`), archives.map((f) => `${sums.get(f)}  ${f}\n`).join(''));
 
   const template = readFileSync(join(root, 'krew', 'entra.yaml'), 'utf8');
   const { text, included, omitted } = renderKrewManifest(template, tag, (f) => sums.get(f), { baseUrl: flags['base-url'] });
   mkdirSync(join(dist, 'krew'), { recursive: true });
-  writeFileSync(join(dist, 'krew', 'entra.yaml'), text);
+  writeAtomic(join(dist, 'krew', 'entra.yaml'), text);
   log(`dist/krew/entra.yaml: ${included.length} platform(s)${omitted.length ? `; left out (not built here): ${omitted.join(', ')}` : ''}`);
 }
 
@@ -193,7 +207,16 @@ try {
     postjectCli(log);
     const mtime = sourceDateEpoch();
     const infos = targets.map((t) => buildTarget(t, bundle, mtime));
-    writeFileSync(join(dist, 'sea', 'build-info.json'), JSON.stringify({ tag, targets: infos }, null, 2) + '\n');
+    // Keep what earlier runs recorded for the targets not built this time.
+    const infoFile = join(dist, 'sea', 'build-info.json');
+    let earlier = [];
+    try {
+      const prev = JSON.parse(readFileSync(infoFile, 'utf8'));
+      if (prev.tag === tag) earlier = prev.targets.filter((p) => !targets.includes(p.target) && existsSync(join(root, p.archive)));
+    } catch {
+      // first run
+    }
+    writeAtomic(infoFile, JSON.stringify({ tag, targets: [...earlier, ...infos] }, null, 2) + '\n');
   }
   writeChecksumsAndManifest();
   log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
