@@ -66,29 +66,29 @@ export function nearMisses(policy: RbacPolicy, req: AccessRequest, applicable: A
   // RoleBindings for this identity that grant it in other namespaces.
   if (isResourceRequest(req)) {
     let others = 0;
-    for (const ns of policy.namespacesWithBindings()) {
-      if (ns === req.namespace || others >= MAX_OTHER_NAMESPACES) continue;
-      for (const ab of policy.applicableRoleBindingsIn(req, ns)) {
-        if (!ab.resolved) continue;
-        const there = { ...req, namespace: ns };
-        const i = ab.resolved.rules.findIndex((r) => ruleAllows(there, r));
-        if (i < 0) continue;
-        others++;
-        out.push({
-          kind: 'OtherNamespace',
-          binding: ab.ref,
-          subject: ab.subject,
-          role: ab.resolved.role,
-          ruleIndex: i,
-          rule: ab.resolved.rules[i],
-          namespace: ns,
-          message:
-            req.namespace === ''
-              ? `${describeBinding(ab)} grants this only inside namespace "${ns}", not cluster-wide`
-              : `${describeBinding(ab)} grants this in namespace "${ns}", not in "${req.namespace}"`,
-        });
-        break;
-      }
+    const seen = new Set<string>();
+    for (const ab of policy.applicableRoleBindingsAnywhere(req)) {
+      const ns = ab.ref.namespace ?? '';
+      if (ns === req.namespace || seen.has(ns) || !ab.resolved || others >= MAX_OTHER_NAMESPACES) continue;
+      const there = { ...req, namespace: ns };
+      const i = ab.resolved.rules.findIndex((r) => ruleAllows(there, r));
+      if (i < 0) continue;
+      // One binding per namespace is enough to point there.
+      seen.add(ns);
+      others++;
+      out.push({
+        kind: 'OtherNamespace',
+        binding: ab.ref,
+        subject: ab.subject,
+        role: ab.resolved.role,
+        ruleIndex: i,
+        rule: ab.resolved.rules[i],
+        namespace: ns,
+        message:
+          req.namespace === ''
+            ? `${describeBinding(ab)} grants this only inside namespace "${ns}", not cluster-wide`
+            : `${describeBinding(ab)} grants this in namespace "${ns}", not in "${req.namespace}"`,
+      });
     }
   }
 

@@ -77,6 +77,9 @@ export class RbacPolicy {
   readonly snapshot: RbacSnapshot;
   private readonly crbIndex = new Map<string, number[]>();
   private readonly rbByNamespace = new Map<string, NamespaceBindings>();
+  /** Every namespace's RoleBindings by subject key, for near misses in other namespaces. */
+  private readonly rbAllIndex = new Map<string, number[]>();
+  private readonly rbAll: RoleBinding[] = [];
   private readonly roles = new Map<string, Role>();
   private readonly clusterRoles: Map<string, ResolvedClusterRole>;
 
@@ -111,6 +114,12 @@ export class RbacPolicy {
       const index = new Map<string, number[]>();
       list.forEach((b, i) => addIndex(index, b.subjects, ns, i));
       this.rbByNamespace.set(ns, { bindings: list, index });
+    }
+    for (const ns of [...perNs.keys()].sort()) {
+      for (const b of perNs.get(ns)!) {
+        addIndex(this.rbAllIndex, b.subjects, ns, this.rbAll.length);
+        this.rbAll.push(b);
+      }
     }
   }
 
@@ -181,6 +190,18 @@ export class RbacPolicy {
     for (const i of candidates(nsb.index, who)) {
       const b = nsb.bindings[i];
       const item = this.applicable(who, b, { kind: 'RoleBinding', namespace, name: b.metadata.name }, namespace);
+      if (item) out.push(item);
+    }
+    return out;
+  }
+
+  /** The identity's applicable RoleBindings in every namespace (by namespace, then name), found through the index. */
+  applicableRoleBindingsAnywhere(who: UserInfo): ApplicableBinding[] {
+    const out: ApplicableBinding[] = [];
+    for (const i of candidates(this.rbAllIndex, who)) {
+      const b = this.rbAll[i];
+      const ns = b.metadata.namespace ?? '';
+      const item = this.applicable(who, b, { kind: 'RoleBinding', namespace: ns, name: b.metadata.name }, ns);
       if (item) out.push(item);
     }
     return out;
