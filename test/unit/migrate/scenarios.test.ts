@@ -318,3 +318,14 @@ describe('objects the plan cannot use', () => {
     expect(plan.workloads[0]!.status).toBe('review');
   });
 });
+
+describe('a JSON export (kubectl get ... -o json)', () => {
+  it('reads a List with nulls in optional fields and plans it', async () => {
+    const plan = await planScenario('json-export', {}, { issuer: ISSUER });
+    expect(plan.workloads.map((w) => [w.kind, w.namespace, w.name, w.status])).toEqual([['Deployment', 'search', 'indexer', 'ready']]);
+    expect(plan.warnings).toEqual([]);
+    const d = manifest(plan, 'Deployment', 'search', 'indexer');
+    expect(d.metadata).toEqual({ name: 'indexer', namespace: 'search' });
+    expect(d.spec.template.metadata).toEqual({ labels: { app: 'indexer', aadpodidbinding: 'search-indexer', 'azure.workload.identity/use': 'true' } });
+  });
+});
