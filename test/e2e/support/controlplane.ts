@@ -105,10 +105,28 @@ function authorizationConfig(authzWebhookKubeconfigPath: string | undefined): st
   return stringify({ apiVersion: 'apiserver.config.k8s.io/v1', kind: 'AuthorizationConfiguration', authorizers });
 }
 
+/**
+ * Starts the control plane. Free ports are picked, then used a moment later by the processes; when another
+ * run on the machine took one in between, start-up is retried with new ports.
+ */
 export async function startControlPlane(opts: ControlPlaneOptions): Promise<ControlPlane> {
+  const runDir = opts.runDir ?? mkdtempSync(join(tmpdir(), 'kubectl-entra-cp-'));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce({ ...opts, runDir });
+    } catch (err) {
+      const portTaken = /address already in use/i.test((err as Error).message);
+      if (!portTaken || attempt >= 3) throw err;
+      opts.log?.(`control plane: a port was taken meanwhile; retrying (attempt ${attempt + 1})`);
+      for (const d of ['etcd', 'logs', 'pki', 'apiserver-certs']) rmSync(join(runDir, d), { recursive: true, force: true });
+    }
+  }
+}
+
+async function startOnce(opts: ControlPlaneOptions & { runDir: string }): Promise<ControlPlane> {
   const t0 = Date.now();
   const log = opts.log ?? (() => {});
-  const runDir = opts.runDir ?? mkdtempSync(join(tmpdir(), 'kubectl-entra-cp-'));
+  const runDir = opts.runDir;
   mkdirSync(runDir, { recursive: true });
   if (!opts.keepRunDir) removeOnExit(runDir);
   const pkiDir = join(runDir, 'pki');
