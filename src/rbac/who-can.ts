@@ -7,7 +7,7 @@ import type { ResolutionError } from './authorize.js';
 import { ruleAllows } from './match.js';
 import type { AnyBinding, RbacPolicy } from './policy.js';
 import { MASTERS } from './subjects.js';
-import type { AccessRequest, BindingRef, PolicyRule, RoleRefShown, Subject } from './types.js';
+import { isResourceRequest, type AccessRequest, type BindingRef, type PolicyRule, type RoleRefShown, type Subject } from './types.js';
 
 export interface WhoCanEntry {
   /** The subject as the binding names it, with a ServiceAccount's namespace filled in from a RoleBinding. */
@@ -55,7 +55,8 @@ export function whoCan(policy: RbacPolicy, req: Omit<AccessRequest, 'user' | 'gr
   };
 
   for (const b of policy.clusterRoleBindings) visit(b, { kind: 'ClusterRoleBinding', name: b.metadata.name }, '');
-  const namespaces = opts.allNamespaces ? policy.namespacesWithBindings() : req.namespace ? [req.namespace] : [];
+  // RoleBindings never grant non-resource URLs (such requests have no namespace).
+  const namespaces = !isResourceRequest(probe) ? [] : opts.allNamespaces ? policy.namespacesWithBindings() : req.namespace ? [req.namespace] : [];
   for (const ns of namespaces) {
     for (const b of policy.roleBindingsIn(ns)) visit(b, { kind: 'RoleBinding', namespace: ns, name: b.metadata.name }, ns);
   }

@@ -164,3 +164,28 @@ describe('smallest fix', () => {
     expect(r.suggestion?.commands).toEqual(['kubectl create rolebinding dave-pod-lister --clusterrole=pod-lister --user=dave -n team-b']);
   });
 });
+
+describe('who-can', () => {
+  it('lists every subject of a granting binding, skips RoleBindings for URLs, and flags subjects that match nobody', async () => {
+    const { whoCan } = await import('../../../src/rbac/who-can.js');
+    const p = new RbacPolicy(
+      snapshot({
+        clusterRoles: [clusterRole('health', rule({ verbs: ['get'], urls: ['/healthz'] }), rule({ verbs: ['get'], groups: [''], resources: ['pods'] }))],
+        roleBindings: [roleBinding('ns1', 'rb', { kind: 'ClusterRole', name: 'health' }, user('alice'), sa('bot'))],
+        clusterRoleBindings: [clusterRoleBinding('crb', { kind: 'ClusterRole', name: 'health' }, group('ops'), sa('lost'), { kind: 'Robot', name: 'r2' })],
+      }),
+    );
+    const base = { verb: 'get', namespace: '', apiGroup: '', resource: '', subresource: '', name: '' };
+    const urls = whoCan(p, { ...base, nonResourceURL: '/healthz' }, { allNamespaces: true });
+    expect(urls.entries.map((e) => `${e.subject.kind}:${e.subject.name}${e.note ? ' !' : ''}`)).toEqual(['Group:ops', 'ServiceAccount:lost !', 'Robot:r2 !']);
+    const pods = whoCan(p, { ...base, namespace: 'ns1', resource: 'pods' });
+    expect(pods.entries.map((e) => `${e.subject.kind}:${e.subject.namespace ?? ''}/${e.subject.name}@${e.scope}`)).toEqual([
+      'Group:/ops@',
+      'ServiceAccount:/lost@',
+      'Robot:/r2@',
+      'User:/alice@ns1',
+      'ServiceAccount:ns1/bot@ns1',
+    ]);
+    expect(pods.privilegedGroups).toEqual(['system:masters']);
+  });
+});
