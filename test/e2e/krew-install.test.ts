@@ -115,6 +115,18 @@ describe.skipIf(!onLinuxAmd64)('install through krew', () => {
     expect(r.stderr).toMatch(/structural validation OK/);
   });
 
+  it('validate-krew-manifest accepts the template rendered for all five platforms, as the release renders it', async () => {
+    const template = readFileSync(join(repoDir, 'krew', 'entra.yaml'), 'utf8');
+    const { text, included } = renderKrewManifest(template, tag, () => sha256(join(repoDir, 'LICENSE')) /* any well-formed sum: nothing is downloaded */);
+    expect(included).toHaveLength(5);
+    const manifest = join(work, 'all-platforms', 'entra.yaml');
+    mkdirSync(join(work, 'all-platforms'), { recursive: true });
+    writeFileSync(manifest, text);
+    const r = await run(join(tools, 'validate-krew-manifest'), ['-manifest', manifest, '-skip-install'], env());
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/no overlapping spec.platform/);
+  });
+
   it('validate-krew-manifest installs every platform it names, LICENSE included', async () => {
     const server = await serveDist();
     try {
