@@ -127,3 +127,19 @@ describe('--output-dir', () => {
     expect(existsSync(out)).toBe(false);
   });
 });
+
+describe('the bundled example (examples/pod-identity, used by npm run demo and the README)', () => {
+  it('plans without a cluster', async () => {
+    const issuer = 'https://westeurope.oic.prod-aks.azure.com/72f988bf-0000-4000-8000-00000000c0de/00000000-0000-4000-8000-000000000001/';
+    const r = await run(['-f', join(root, 'examples', 'pod-identity'), '--issuer', issuer, '-o', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const plan = JSON.parse(r.stdout);
+    expect(plan.workloads.map((w: any) => `${w.kind} ${w.namespace}/${w.name} ${w.status}`)).toEqual([
+      'StatefulSet billing/invoicing review',
+      'Deployment shop/legacy-cart unbound',
+      'Deployment shop/orders-api ready',
+      'CronJob shop/orders-export ready',
+    ]);
+    expect(plan.warnings.map((w: any) => w.code)).toEqual(['ServicePrincipalIdentity', 'ExistingServiceAccount', 'UnboundWorkload', 'PodIdentityException']);
+  });
+});
