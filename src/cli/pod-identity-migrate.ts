@@ -46,7 +46,7 @@ interface MigrateFlags extends GlobalFlags {
 const WARNING_CODES = [
   'ServicePrincipalIdentity, MultipleIdentities, IdentityNotFound, UnusedBinding, UnboundWorkload,',
   'PodIdentityException, InvalidResourceID, InvalidClientID, IssuerUnknown, WebhookNotInstalled,',
-  'BarePod, ImmutableJob, ForeignController, CrossNamespaceBinding, ExistingServiceAccount,',
+  'BarePod, ImmutableJob, ForeignController, RestartNeeded, CrossNamespaceBinding, ExistingServiceAccount,',
   'FederatedCredentialLimit.',
 ];
 

@@ -160,6 +160,8 @@ export function planMigration(inv: PodIdentityInventory, opts: PlanOptions = {})
     migrated.push(w);
     const status: WorkloadStatus = review ? 'review' : 'ready';
     pw.status = alreadyMigrated(w, change) && serviceAccountCurrent(saChange) ? 'migrated' : status;
+    const noRollout = pw.status !== 'migrated' ? rolloutBlocker(w) : undefined;
+    if (noRollout) warn('RestartNeeded', ref, `${noRollout}: after applying, delete its pods so they start again as ServiceAccount ${decision.name} with the Workload ID label`);
   }
 
   for (const b of bindings) {
@@ -214,6 +216,15 @@ export function planMigration(inv: PodIdentityInventory, opts: PlanOptions = {})
     warnings,
     notes: [...inv.notes],
   };
+}
+
+/** Why applying a changed pod template would not replace the running pods, if it would not. */
+function rolloutBlocker(w: Workload): string | undefined {
+  const spec = (w.object.spec ?? {}) as { paused?: unknown; updateStrategy?: { type?: unknown } };
+  if (w.kind === 'ReplicaSet') return 'a ReplicaSet does not replace its pods when its template changes';
+  if ((w.kind === 'StatefulSet' || w.kind === 'DaemonSet') && spec.updateStrategy?.type === 'OnDelete') return `its updateStrategy is OnDelete`;
+  if (w.kind === 'Deployment' && spec.paused === true) return 'the Deployment is paused (or resume it)';
+  return undefined;
 }
 
 interface ManualReason {

@@ -80,7 +80,9 @@ describe('a messy repository (-n apps)', () => {
       ['Deployment apps/orphan-worker', 'unbound', null, null],
       ['Deployment apps/reports', 'review', 'reports-sa', 'annotate'],
       ['Deployment apps/tax-calc', 'review', 'tax-calc', 'create'],
+      ['StatefulSet apps/ledger', 'ready', 'ledger', 'create'],
       ['Job apps/db-migrate', 'manual', 'db-migrate', 'create'],
+      ['ReplicaSet apps/legacy-poller', 'ready', 'legacy-poller', 'create'],
       ['Pod apps/debug-shell', 'manual', 'debug-shell', 'create'],
       ['Deployment platform/audit-forwarder', 'review', 'audit', 'annotate'],
     ]);
@@ -142,6 +144,13 @@ describe('a messy repository (-n apps)', () => {
     expect(manifest(plan, 'ServiceAccount', 'apps', 'debug-shell')).toBeDefined();
     expect(plan.federatedCredentials.map((f) => f.subject)).toContain('system:serviceaccount:apps:db-migrate');
     expect(plan.cleanup.some((c) => c.includes('debug-shell') || c.includes('db-migrate'))).toBe(false);
+  });
+
+  it('workloads whose pods a template change does not replace: RestartNeeded', async () => {
+    const plan = await load();
+    expect(warningFor(plan, 'RestartNeeded', 'StatefulSet apps/ledger').message).toContain('OnDelete');
+    expect(warningFor(plan, 'RestartNeeded', 'ReplicaSet apps/legacy-poller').message).toContain('ReplicaSet does not replace its pods');
+    expect(plan.warnings.filter((w) => w.code === 'RestartNeeded')).toHaveLength(2);
   });
 
   it('pod identity exceptions are reported with the workloads they cover', async () => {
@@ -287,7 +296,7 @@ describe('every warning code is produced by some fixture', () => {
     expect([...all].sort()).toEqual(
       [
         'BarePod', 'CrossNamespaceBinding', 'ExistingServiceAccount', 'FederatedCredentialLimit', 'ForeignController', 'IdentityNotFound',
-        'ImmutableJob', 'InvalidResourceID', 'IssuerUnknown', 'MultipleIdentities', 'PodIdentityException', 'ServicePrincipalIdentity',
+        'ImmutableJob', 'InvalidResourceID', 'IssuerUnknown', 'MultipleIdentities', 'PodIdentityException', 'RestartNeeded', 'ServicePrincipalIdentity',
         'UnboundWorkload', 'UnusedBinding', 'WebhookNotInstalled',
       ].sort(),
     );
