@@ -52,6 +52,10 @@ const RESOURCES: Array<[group: string, resource: string, subresources: string[]]
   ['batch', 'jobs', ['status']],
   ['rbac.authorization.k8s.io', 'roles', []],
   ['widgets.example.com', 'widgets', ['status']],
+  // cluster-scoped, and the impersonation targets
+  ['', 'namespaces', ['finalize']],
+  ['', 'users', []],
+  ['', 'groups', []],
 ];
 const RULE_RESOURCES = [
   ...RESOURCES.flatMap(([, r, subs]) => [r, ...subs.map((s) => `${r}/${s}`)]),
@@ -179,12 +183,14 @@ function randomRequest(r: Rng, w: World): AccessRequest {
     return { ...base, verb: r.pick(['get', 'post', 'put', 'delete', 'head']), nonResourceURL: r.pick(URLS) };
   }
   const [group, resource, subs] = r.chance(0.1) ? [r.pick(GROUPS), r.pick(['nodes', 'widgets', 'scale']), ['status']] as const : r.pick(RESOURCES);
+  // Matching is case-sensitive: now and then ask with a verb or resource in the wrong case.
+  const oddCase = (x: string) => (r.chance(0.03) ? x.toUpperCase() : x);
   return {
     ...base,
-    verb: r.pick(VERBS),
+    verb: oddCase(r.pick(VERBS)),
     namespace: r.chance(0.2) ? '' : r.chance(0.1) ? 'default' : r.pick(w.namespaces),
     apiGroup: group,
-    resource,
+    resource: oddCase(resource),
     subresource: subs.length && r.chance(0.3) ? r.pick(subs) : '',
     name: r.chance(0.5) ? r.pick(NAMES) : '',
   };
