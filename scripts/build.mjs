@@ -2,7 +2,7 @@
 // single-executable build embeds. The version and git commit are stamped in at build time.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 let commit = process.env.KUBECTL_ENTRA_COMMIT ?? '';
@@ -14,9 +14,12 @@ if (!commit) {
   }
 }
 
+const tmpOut = `dist/.kubectl-entra.${process.pid}.cjs`;
 await build({
   entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/kubectl-entra.cjs',
+  // Built beside the target and renamed into place, so a plugin process started meanwhile never
+  // reads a half-written bundle.
+  outfile: tmpOut,
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -30,3 +33,4 @@ await build({
     __COMMIT__: JSON.stringify(commit),
   },
 });
+renameSync(tmpOut, 'dist/kubectl-entra.cjs');
