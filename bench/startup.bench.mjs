@@ -64,12 +64,18 @@ function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-function timeOnce(cmd, args, env) {
+// GNU time, where there is one, also gives the CPU time of each run (user + system), which a busy
+// machine disturbs far less than wall time.
+const GNU_TIME = existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-f', '%U', 'true'], { stdio: 'ignore' }).status === 0 ? '/usr/bin/time' : null;
+
+function timeOnce(cmd, args, env, cpuFile) {
+  const [c, a] = GNU_TIME ? [GNU_TIME, ['-f', '%U %S', '-o', cpuFile, cmd, ...args]] : [cmd, args];
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const r = spawnSync(c, a, { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return ms;
+  const cpu = GNU_TIME ? readFileSync(cpuFile, 'utf8').trim().split(/\s+/).reduce((x, y) => x + Number(y) * 1000, 0) : NaN;
+  return { ms, cpu };
 }
 
 const exe = executable();
@@ -90,19 +96,28 @@ try {
     { name: `kubectl entra --help (bin/ on Node ${process.version})`, cmd: 'kubectl', args: ['entra', '--help'], env: nodeEnv, vs: 0 },
     { name: `kubectl entra whoami --offline (bin/ on Node ${process.version})`, cmd: 'kubectl', args: ['entra', 'whoami', '--offline'], env: nodeEnv, vs: 0 },
   ];
+  const cpuFile = join(dir, 'cpu');
   for (const c of cases) {
     c.times = [];
-    for (let i = 0; i < WARMUP; i++) timeOnce(c.cmd, c.args, c.env);
+    c.cpu = [];
+    for (let i = 0; i < WARMUP; i++) timeOnce(c.cmd, c.args, c.env, cpuFile);
   }
   // Interleaved, so drift in the machine's load touches every case alike.
-  for (let i = 0; i < RUNS; i++) for (const c of cases) c.times.push(timeOnce(c.cmd, c.args, c.env));
+  for (let i = 0; i < RUNS; i++) {
+    for (const c of cases) {
+      const { ms, cpu } = timeOnce(c.cmd, c.args, c.env, cpuFile);
+      c.times.push(ms);
+      c.cpu.push(cpu);
+    }
+  }
 
   const width = Math.max(...cases.map((c) => c.name.length));
-  console.log(`start-up, wall time of ${RUNS} runs each (median, min..max), ${host}, executable ${exe.slice(root.length + 1)}`);
+  console.log(`start-up, wall time of ${RUNS} runs each (median, min..max${GNU_TIME ? '; median CPU time' : ''}), ${host}, executable ${exe.slice(root.length + 1)}`);
   for (const c of cases) {
     const med = median(c.times);
     const ratio = c.vs === undefined ? '' : `  ${(med / median(cases[c.vs].times)).toFixed(2)}x kubectl version --client`;
-    console.log(`  ${c.name.padEnd(width)}  ${med.toFixed(1).padStart(7)} ms  (${Math.min(...c.times).toFixed(1)}..${Math.max(...c.times).toFixed(1)})${ratio}`);
+    const cpu = GNU_TIME ? `  cpu ${median(c.cpu).toFixed(0).padStart(4)} ms` : '';
+    console.log(`  ${c.name.padEnd(width)}  ${med.toFixed(1).padStart(7)} ms  (${Math.min(...c.times).toFixed(1)}..${Math.max(...c.times).toFixed(1)})${cpu}${ratio}`);
   }
   const baseline = median(cases[0].times);
   const viaKubectl = Math.max(median(cases[1].times), median(cases[2].times)) / baseline;
@@ -110,6 +125,11 @@ try {
   const verdict = (r) => `${r.toFixed(2)}x ${r <= 2 ? '(within 2x)' : '(over 2x)'}`;
   // kubectl execs the plugin after its own start-up, so "through kubectl" includes one kubectl start.
   console.log(`ratio to kubectl version --client, slower of --help and whoami --offline: binary direct ${verdict(direct)}; through kubectl ${verdict(viaKubectl)}`);
+  if (GNU_TIME) {
+    const cpuBase = median(cases[0].cpu);
+    const cpuDirect = Math.max(median(cases[3].cpu), median(cases[4].cpu)) / cpuBase;
+    console.log(`same in CPU time (user + system, steadier on a busy machine): binary direct ${cpuDirect.toFixed(2)}x`);
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
