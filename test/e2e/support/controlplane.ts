@@ -133,7 +133,9 @@ async function startOnce(opts: ControlPlaneOptions & { runDir: string }): Promis
   const logsDir = join(runDir, 'logs');
   mkdirSync(logsDir, { recursive: true });
 
-  const [etcdPort, etcdPeerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+  const ports = new Set<number>();
+  while (ports.size < 3) ports.add(await freePort());
+  const [etcdPort, etcdPeerPort, apiPort] = [...ports] as [number, number, number];
   const server = `https://127.0.0.1:${apiPort}`;
 
   const ca = createCA(pkiDir, 'cluster-ca');
