@@ -105,6 +105,7 @@ function explainText(r: ExplainResult, style: Style): string {
     out.push('');
     out.push(`${p.bold('Smallest fix:')} ${r.suggestion.summary}`);
     for (const c of r.suggestion.commands) out.push(`  ${p.cyan(c)}`);
+    for (const k of r.suggestion.risks) out.push(`  ${p.yellow('Careful:')} the fix grants ${k.code}: ${k.message}`);
   }
   if (r.risks.length > 0) {
     out.push('');

@@ -7,11 +7,14 @@ import type { NearMiss } from './near-misses.js';
 import type { RbacPolicy } from './policy.js';
 import { qualifiedResource } from './resources.js';
 import { parseServiceAccountUser } from './subjects.js';
-import { isResourceRequest, type AccessRequest } from './types.js';
+import { mergeRisks, ruleRisks, type RiskNote } from './risks.js';
+import { isResourceRequest, type AccessRequest, type PolicyRule } from './types.js';
 
 export interface FixSuggestion {
   summary: string;
   commands: string[];
+  /** What the fix would grant that reviewers look for (reading Secrets, exec, ...). */
+  risks: RiskNote[];
 }
 
 /** Quotes a shell word only when it needs it. */
@@ -47,7 +50,21 @@ function ruleFlags(req: AccessRequest): string[] {
 
 const cmd = (words: string[]): string => words.map(shellWord).join(' ');
 
+/** The rule that grants exactly this request. */
+function exactRule(req: AccessRequest): PolicyRule {
+  if (!isResourceRequest(req)) return { verbs: [req.verb], nonResourceURLs: [req.nonResourceURL ?? ''] };
+  return { verbs: [req.verb], apiGroups: [req.apiGroup], resources: [req.subresource ? `${req.resource}/${req.subresource}` : req.resource], ...(req.name ? { resourceNames: [req.name] } : {}) };
+}
+
 export function suggestFix(policy: RbacPolicy, req: AccessRequest, misses: NearMiss[]): FixSuggestion | null {
+  const fix = suggestCommands(policy, req, misses);
+  if (!fix) return null;
+  const { grants, ...rest } = fix;
+  return { ...rest, risks: mergeRisks((grants ?? [exactRule(req)]).map(ruleRisks)) };
+}
+
+/** `grants`: the rules the fix hands out, when more than exactly this request (binding an existing role). */
+function suggestCommands(policy: RbacPolicy, req: AccessRequest, misses: NearMiss[]): (Omit<FixSuggestion, 'risks'> & { grants?: PolicyRule[] }) | null {
   const who = subjectFlag(req.user);
   const ns = req.namespace;
   const namespaced = isResourceRequest(req) && ns !== '';
@@ -76,7 +93,7 @@ export function suggestFix(policy: RbacPolicy, req: AccessRequest, misses: NearM
     .allClusterRoles()
     // system: roles belong to the cluster's own components; never suggest binding people to them.
     .filter((cr) => !cr.role.metadata.name.startsWith('system:') && cr.rules.some((r) => ruleAllows(req, r)))
-    .map((cr) => ({ name: cr.role.metadata.name, size: cr.rules.length, wild: cr.rules.some((r) => [r.verbs, r.resources, r.apiGroups].some((l) => (l ?? []).includes('*'))) }))
+    .map((cr) => ({ name: cr.role.metadata.name, rules: cr.rules, size: cr.rules.length, wild: cr.rules.some((r) => [r.verbs, r.resources, r.apiGroups].some((l) => (l ?? []).includes('*'))) }))
     .sort((a, b) => Number(a.wild) - Number(b.wild) || a.size - b.size || (a.name < b.name ? -1 : 1));
   const best = candidates[0];
   if (best && !best.wild) {
@@ -84,10 +101,12 @@ export function suggestFix(policy: RbacPolicy, req: AccessRequest, misses: NearM
     return namespaced
       ? {
           summary: `bind the existing ClusterRole "${best.name}" in namespace ${ns}`,
+          grants: best.rules,
           commands: [cmd(['kubectl', 'create', 'rolebinding', bindingName, `--clusterrole=${best.name}`, who.flag, '-n', ns])],
         }
       : {
           summary: `bind the existing ClusterRole "${best.name}" cluster-wide`,
+          grants: best.rules,
           commands: [cmd(['kubectl', 'create', 'clusterrolebinding', bindingName, `--clusterrole=${best.name}`, who.flag])],
         };
   }
