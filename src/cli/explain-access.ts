@@ -55,7 +55,7 @@ export const explainAccessCommand: CommandModule<GlobalFlags, ExplainFlags> = {
     azureFlags(y)
       .positional('verb', { type: 'string', describe: 'The verb (get, list, create, ...), or who-can' })
       .positional('target', { type: 'string', describe: 'TYPE[/NAME], TYPE.GROUP[/NAME] or /non-resource-url' })
-      .positional('more', { type: 'string', hidden: true })
+      .positional('more', { type: 'string', describe: 'With who-can: the TYPE (who-can VERB TYPE)' })
       .option('all-namespaces', { alias: 'A', type: 'boolean', describe: 'Ask about all namespaces (cluster scope); who-can: look in every namespace' })
       .option('subresource', { type: 'string', describe: 'The subresource (log, exec, scale, status, ...)' })
       .option('as', { type: 'string', describe: 'Ask about this user instead of the current credential' })
