@@ -1,7 +1,7 @@
 // Flags and helpers for the optional Microsoft Graph / Azure Resource Manager lookups that several
 // commands share (group names, overage membership).
 import type { Argv } from 'yargs';
-import { createGroupDirectory, type GroupDirectory } from '../azure/client.js';
+import type { GroupDirectory } from '../azure/client.js';
 
 export interface AzureFlags {
   'graph-endpoint'?: string;
@@ -20,5 +20,14 @@ export function azureFlags<T>(y: Argv<T>): Argv<T & AzureFlags> {
 export const GROUP_LOOKUP_TIMEOUT_MS = 8_000;
 
 export function groupDirectory(argv: AzureFlags): GroupDirectory {
-  return createGroupDirectory({ graphEndpoint: argv['graph-endpoint'] }, process.env, { timeoutMs: GROUP_LOOKUP_TIMEOUT_MS });
+  // @azure/identity is large: load it only when a lookup happens, so --help and --offline stay fast.
+  let directory: Promise<GroupDirectory> | undefined;
+  const get = () =>
+    (directory ??= import('../azure/client.js').then((m) =>
+      m.createGroupDirectory({ graphEndpoint: argv['graph-endpoint'] }, process.env, { timeoutMs: GROUP_LOOKUP_TIMEOUT_MS }),
+    ));
+  return {
+    groupNames: async (ids) => (await get()).groupNames(ids),
+    memberGroupIds: async (objectId, kind) => (await get()).memberGroupIds(objectId, kind),
+  };
 }

@@ -175,10 +175,4 @@ function statusError(status: number, body: unknown, method: string, path: string
   return new ClusterError(status === 401 ? prefix : `${prefix}: ${msg}`, status);
 }
 
-export function isForbidden(e: unknown): boolean {
-  return e instanceof ClusterError && e.status === 403;
-}
-
-export function isNotFound(e: unknown): boolean {
-  return e instanceof ClusterError && e.status === 404;
-}
+export { isForbidden, isNotFound } from './status.js';

@@ -4,7 +4,8 @@
 import { ClusterError } from '../errors.js';
 import { POD_IDENTITY_GROUP, POD_IDENTITY_LABEL, WEBHOOK_CONFIGURATION_NAME } from '../migrate/inventory.js';
 import type { KubeObject, SourcedObject } from '../migrate/types.js';
-import { isForbidden, type KubeClient } from './client.js';
+import type { KubeClient } from './client.js';
+import { isForbidden } from './status.js';
 
 export interface PodIdentityScope {
   /** undefined = all namespaces (-A). */

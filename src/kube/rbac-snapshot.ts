@@ -7,7 +7,8 @@ import { ClusterError } from '../errors.js';
 import type { ServerVerdict } from '../rbac/explain.js';
 import type { DiscoveryMap } from '../rbac/resources.js';
 import { isResourceRequest, type AccessRequest, type ClusterRole, type ClusterRoleBinding, type RbacSnapshot, type Role, type RoleBinding } from '../rbac/types.js';
-import { isForbidden, type KubeClient } from './client.js';
+import type { KubeClient } from './client.js';
+import { isForbidden } from './status.js';
 
 const RBAC = '/apis/rbac.authorization.k8s.io/v1';
 

@@ -2,7 +2,7 @@
 // (resolved once) and a client for the API server, created only when a command goes online.
 import type { ResolvedCredential } from './credential.js';
 import { resolveCredential } from './credential.js';
-import { KubeClient } from './client.js';
+import type { KubeClient } from './client.js';
 import { loadKubeconfig, selectContext, type ResolvedContext } from './kubeconfig.js';
 
 export interface ConnectionOptions {
@@ -50,8 +50,9 @@ export function openSession(o: ConnectionOptions): Session {
     namespaceFromFlag: Boolean(o.namespace),
     credential: getCredential,
     client: () =>
-      (client ??= getCredential().then(
-        (cred) =>
+      // client-node is large: load it only when a command goes online.
+      (client ??= Promise.all([getCredential(), import('./client.js')]).then(
+        ([cred, { KubeClient }]) =>
           new KubeClient(context, cred, {
             timeoutMs: o.timeoutMs,
             insecureSkipTlsVerify: o.insecureSkipTlsVerify,
