@@ -28,6 +28,8 @@ await build({
   minify: false,
   legalComments: 'none',
   logLevel: 'warning',
+  // Node 22+ warns (DEP0040) when code requires the built-in punycode; bundle the userland package instead.
+  alias: { punycode: 'punycode/' },
   define: {
     __VERSION__: JSON.stringify(pkg.version),
     __COMMIT__: JSON.stringify(commit),
