@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the e2e control plane (etcd, kube-apiserver, kube-controller-manager) from the Go module proxy,
+# Builds the e2e control plane (etcd, kube-apiserver, kube-controller-manager, kubectl) from the Go module proxy,
 # pinned by test/e2e/controlplane/go.mod, into a cache outside the clone keyed by the pinned versions:
 #   ${KUBECTL_ENTRA_CACHE:-~/.cache/kubectl-entra}/controlplane/k8s-<ver>-etcd-<ver>/
 # A warm cache is a no-op. Prints the binary directory on stdout; progress goes to stderr.
@@ -22,7 +22,8 @@ cache_root="${KUBECTL_ENTRA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kubectl-entra
 out="$cache_root/controlplane/k8s-$k8s_version-etcd-$etcd_version"
 
 # name -> Go package, relative to the module (etcd has its own main in the module).
-binaries=(etcd kube-apiserver kube-controller-manager)
+# kubectl too: the tests need one at the server's version (Debian's kubernetes-client is far older).
+binaries=(etcd kube-apiserver kube-controller-manager kubectl)
 package_of() {
   case "$1" in
     etcd) echo ./etcd ;;

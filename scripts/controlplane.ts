@@ -4,7 +4,7 @@
 // State lives in <repo>/.tmp/controlplane/ (state.json, daemon.log).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { writeKubeconfig } from '../test/e2e/support/kubeconfig.js';
 import { removeRoot, repoDir, startEnvironment } from '../test/e2e/support/environment.js';
 import { removeOnExit } from '../test/e2e/support/processes.js';
@@ -63,7 +63,7 @@ async function serve(): Promise<void> {
       server: ctx.server,
       adminKubeconfig: ctx.adminKubeconfigPath,
       userKubeconfigs: users,
-      env: { ...ctx.azure!.env, NODE_EXTRA_CA_CERTS: ctx.azure!.caPath, PATH: `${join(repoDir, 'bin')}:$PATH` },
+      env: { ...ctx.azure!.env, NODE_EXTRA_CA_CERTS: ctx.azure!.caPath, PATH: `${join(repoDir, 'bin')}:${dirname(ctx.kubectlPath)}:$PATH` },
     };
     writeFileSync(statePath, JSON.stringify(state, null, 2));
     const shutdown = async () => {

@@ -30,6 +30,8 @@ export interface E2EContext {
   adminKeyPath: string;
   /** The control plane's run dir; tests write their kubeconfigs and files under `${runDir}/tests`. */
   runDir: string;
+  /** kubectl at the server's version (built with the control plane); its directory holds only kubectl. */
+  kubectlPath: string;
   /** HOME for spawned kubectl / plugin processes, so nothing reads the developer's ~/.kube or ~/.azure. */
   homeDir: string;
   /** Milliseconds from starting etcd to kube-apiserver answering /readyz. */

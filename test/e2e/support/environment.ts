@@ -3,7 +3,7 @@
 // an AKS-like control plane wired to them, and the seed. Returns the facts tests need and a stop().
 //   KUBECTL_ENTRA_CONTROLPLANE_BIN  use binaries from this directory instead of building/caching them
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startAzureStandIns, type AzureStandIns } from '../../support/azure/index.js';
 import type { E2EContext } from './context.js';
@@ -43,6 +43,10 @@ export async function startEnvironment(root: string, log: (m: string) => void): 
   const t0 = Date.now();
   const homeDir = join(root, 'home');
   mkdirSync(homeDir, { recursive: true });
+  // A PATH entry with just kubectl (not etcd and friends from the same build directory).
+  const toolsDir = join(root, 'bin');
+  mkdirSync(toolsDir, { recursive: true });
+  const kubectlPath = join(toolsDir, 'kubectl');
 
   let azure: AzureStandIns | undefined;
   let rpc: Awaited<ReturnType<typeof serveStandIns>> | undefined;
@@ -57,6 +61,7 @@ export async function startEnvironment(root: string, log: (m: string) => void): 
     // Tests run the real plugin; never a stale bundle.
     execFileSync(process.execPath, [join(repoDir, 'scripts', 'build.mjs')], { cwd: repoDir, stdio: ['ignore', 'ignore', 'inherit'] });
     const binDir = controlPlaneBinDir();
+    symlinkSync(join(binDir, 'kubectl'), kubectlPath);
     log(`plugin bundled; control plane binaries in ${binDir} (${Date.now() - t0} ms)`);
 
     azure = await startAzureStandIns({ dir: join(root, 'azure') });
@@ -70,7 +75,7 @@ export async function startEnvironment(root: string, log: (m: string) => void): 
       log,
     });
     await cp.waitForControllers();
-    await applySeed(cp.adminKubeconfigPath, homeDir, cp.admin);
+    await applySeed(kubectlPath, cp.adminKubeconfigPath, homeDir, cp.admin);
     log(`control plane ready at ${cp.server} (kube-apiserver ${cp.startupMs} ms; with stand-ins and seed ${Date.now() - t0} ms)`);
 
     const ctx: E2EContext = {
@@ -82,6 +87,7 @@ export async function startEnvironment(root: string, log: (m: string) => void): 
       adminCertPath: cp.adminCert.certPath,
       adminKeyPath: cp.adminCert.keyPath,
       runDir: root,
+      kubectlPath,
       homeDir,
       startupMs: cp.startupMs,
       azureRbacWebhook: true,

@@ -1,8 +1,8 @@
-// Runs kubectl and `kubectl entra` in e2e tests the way a user does: the real kubectl binary finds the plugin
-// as bin/kubectl-entra on PATH, with a given KUBECONFIG, an isolated HOME and NODE_EXTRA_CA_CERTS set to
-// the Azure stand-ins' CA. Also writes kubeconfigs for each credential kind a user may have.
+// Runs kubectl and `kubectl entra` in e2e tests the way a user does: a real kubectl (v1.36.3, built with the
+// control plane) finds the plugin as bin/kubectl-entra on PATH, with a given KUBECONFIG, an isolated HOME and
+// NODE_EXTRA_CA_CERTS set to the Azure stand-ins' CA. Also writes kubeconfigs for each credential kind.
 import { mkdirSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { inject } from 'vitest';
 import { issueClientCert, type CA, type CertFiles } from '../../support/pki.js';
 import type { E2EContext } from './context.js';
@@ -35,7 +35,7 @@ export function userEnv(ctx: E2EContext, opts: RunOptions = {}): NodeJS.ProcessE
   for (const k of ['PATH', 'LANG', 'LC_ALL', 'TMPDIR', 'SYSTEMROOT', 'TZ']) if (process.env[k] !== undefined) base[k] = process.env[k];
   const env: NodeJS.ProcessEnv = {
     ...base,
-    PATH: [join(ctx.repoDir, 'bin'), base.PATH ?? ''].join(delimiter),
+    PATH: [join(ctx.repoDir, 'bin'), dirname(ctx.kubectlPath), base.PATH ?? ''].join(delimiter),
     HOME: ctx.homeDir,
     KUBECONFIG: opts.kubeconfig ?? ctx.adminKubeconfigPath,
     NO_COLOR: '1',
@@ -51,7 +51,7 @@ export function userEnv(ctx: E2EContext, opts: RunOptions = {}): NodeJS.ProcessE
 /** `kubectl <args>` as a user would run it. */
 export function kubectl(args: string[], opts: RunOptions = {}): Promise<RunResult> {
   const ctx = e2e();
-  return run('kubectl', args, userEnv(ctx, opts), opts);
+  return run(ctx.kubectlPath, args, userEnv(ctx, opts), opts);
 }
 
 /** `kubectl entra <args>`: kubectl discovers bin/kubectl-entra on PATH. */

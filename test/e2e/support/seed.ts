@@ -16,23 +16,23 @@ const AGGREGATED: Array<[role: string, resource: string]> = [
   ['edit', 'azureidentities'],
 ];
 
-async function kubectlAdmin(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  const res = await run('kubectl', args, env, { timeoutMs: 60_000 });
+async function kubectlAdmin(kubectl: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const res = await run(kubectl, args, env, { timeoutMs: 60_000 });
   if (res.exitCode !== 0) throw new Error(`kubectl ${args.join(' ')} failed (exit ${res.exitCode}):\n${res.stderr}${res.stdout}`);
   return res.stdout;
 }
 
-export async function applySeed(adminKubeconfigPath: string, homeDir: string, admin: KubeApi, timeoutMs = 30_000): Promise<void> {
+export async function applySeed(kubectl: string, adminKubeconfigPath: string, homeDir: string, admin: KubeApi, timeoutMs = 30_000): Promise<void> {
   const env = { PATH: process.env.PATH, HOME: homeDir, KUBECONFIG: adminKubeconfigPath };
   const files = readdirSync(SEED_DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
   const crdFiles = files.filter((f) => f.includes('crd'));
   const rest = files.filter((f) => !crdFiles.includes(f));
   const fileArgs = (fs: string[]) => fs.flatMap((f) => ['-f', join(SEED_DIR, f)]);
   if (crdFiles.length) {
-    await kubectlAdmin(['apply', ...fileArgs(crdFiles)], env);
-    await kubectlAdmin(['wait', '--for=condition=Established', 'crd', '--all', `--timeout=${Math.ceil(timeoutMs / 1000)}s`], env);
+    await kubectlAdmin(kubectl, ['apply', ...fileArgs(crdFiles)], env);
+    await kubectlAdmin(kubectl, ['wait', '--for=condition=Established', 'crd', '--all', `--timeout=${Math.ceil(timeoutMs / 1000)}s`], env);
   }
-  if (rest.length) await kubectlAdmin(['apply', ...fileArgs(rest)], env);
+  if (rest.length) await kubectlAdmin(kubectl, ['apply', ...fileArgs(rest)], env);
   await waitForAggregation(admin, timeoutMs);
 }
 
