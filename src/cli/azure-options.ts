@@ -1,6 +1,8 @@
 // Flags and helpers for the optional Microsoft Graph / Azure Resource Manager lookups that several
 // commands share (group names, overage membership).
+import { readFile } from 'node:fs/promises';
 import type { Argv } from 'yargs';
+import { InputError } from '../errors.js';
 import type { GroupDirectory } from '../azure/client.js';
 
 export interface AzureFlags {
@@ -30,4 +32,16 @@ export function groupDirectory(argv: AzureFlags): GroupDirectory {
     groupNames: async (ids) => (await get()).groupNames(ids),
     memberGroupIds: async (objectId, kind) => (await get()).memberGroupIds(objectId, kind),
   };
+}
+
+/** Reads a --group-names file (id -> display name; JSON or CSV), the offline alternative to Graph. */
+export async function readGroupNamesFile(file: string): Promise<Map<string, string>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new InputError(`cannot read --group-names file "${file}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const { groupNamesFromFile } = await import('../identity/group-names.js');
+  return groupNamesFromFile(text, file);
 }

@@ -2,7 +2,6 @@
 // binding. Gathers RBAC objects (live LISTs or -f manifests) and the server's verdict, decides with the
 // pure engine (src/rbac), renders (src/output). Also `--list` and the reverse question `who-can`.
 import type { Argv, CommandModule } from 'yargs';
-import { readFile } from 'node:fs/promises';
 import { ExitCode, InputError, UsageError, isEntraError } from '../errors.js';
 import { loadManifests } from '../kube/manifests.js';
 import { openSession, type Session } from '../kube/session.js';
@@ -20,7 +19,7 @@ import { impersonatedGroups, MASTERS } from '../rbac/subjects.js';
 import type { AccessRequest, RbacSnapshot } from '../rbac/types.js';
 import { whoCan } from '../rbac/who-can.js';
 import type { Warning } from '../warnings.js';
-import { azureFlags, groupDirectory, type AzureFlags } from './azure-options.js';
+import { azureFlags, groupDirectory, readGroupNamesFile, type AzureFlags } from './azure-options.js';
 import { connectionOptions } from './connection.js';
 import { currentSubject } from './current-subject.js';
 import { outputFormat, useColor, verbosity, type GlobalFlags } from './flags.js';
@@ -301,17 +300,7 @@ function done(argv: ExplainFlags, format: string, stdout: string, warnings: Warn
 
 /** Group display names: a --group-names file, else Microsoft Graph when online and available. */
 async function groupNames(argv: ExplainFlags, offline: boolean, ids: string[], warnings: Warning[]): Promise<Map<string, string>> {
-  if (argv['group-names']) {
-    const file = argv['group-names'];
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (e) {
-      throw new InputError(`cannot read --group-names file "${file}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-    const { groupNamesFromFile } = await import('../identity/group-names.js');
-    return groupNamesFromFile(text, file);
-  }
+  if (argv['group-names']) return readGroupNamesFile(argv['group-names']);
   const guids = [...new Set(ids.filter((g) => GUID.test(g)))];
   if (offline || guids.length === 0) return new Map();
   const directory = groupDirectory(argv);

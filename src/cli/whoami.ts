@@ -1,8 +1,7 @@
 // `kubectl entra whoami`: the identity of the current kubeconfig credential as AKS sees it, beside the
 // server's own answer. Gathers (credential, server, Graph), decides (src/identity), renders (src/output).
 import type { CommandModule } from 'yargs';
-import { readFile } from 'node:fs/promises';
-import { CredentialError, ExitCode, InputError, isEntraError } from '../errors.js';
+import { CredentialError, ExitCode, isEntraError } from '../errors.js';
 import { decodeToken, MalformedTokenError, type DecodedToken } from '../identity/claims.js';
 import { buildWhoami, groupIdsToName, type GroupNameLookup, type ServerOutcome, type WhoamiInput } from '../identity/whoami.js';
 import { ClusterError } from '../errors.js';
@@ -12,7 +11,7 @@ import { renderWhoami, warningLines } from '../output/whoami.js';
 import { connectionOptions } from './connection.js';
 import { outputFormat, useColor, verbosity, type GlobalFlags } from './flags.js';
 import { programName, runCommand } from './run.js';
-import { azureFlags, groupDirectory, type AzureFlags } from './azure-options.js';
+import { azureFlags, groupDirectory, readGroupNamesFile, type AzureFlags } from './azure-options.js';
 
 interface WhoamiFlags extends GlobalFlags, AzureFlags {
   output?: string;
@@ -119,17 +118,7 @@ async function lookupNames(
   directory: ReturnType<typeof groupDirectory> | null,
   offline: boolean,
 ): Promise<GroupNameLookup> {
-  if (argv['group-names']) {
-    const file = argv['group-names'];
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (e) {
-      throw new InputError(`cannot read --group-names file "${file}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-    const { groupNamesFromFile } = await import('../identity/group-names.js');
-    return { names: groupNamesFromFile(text, file), from: 'file' };
-  }
+  if (argv['group-names']) return { names: await readGroupNamesFile(argv['group-names']), from: 'file' };
   if (ids.length === 0) return { names: new Map(), from: null };
   if (offline || !directory) return { names: new Map(), from: null, unavailable: '--offline (use --group-names FILE to name groups offline)' };
   try {

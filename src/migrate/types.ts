@@ -2,29 +2,8 @@
 // the -f loader through the same builder) and the migration plan the decider returns.
 import type { Warning } from '../warnings.js';
 
-/** A Kubernetes object as read from the API server or a manifest file: only the envelope is typed. */
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name?: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    ownerReferences?: OwnerReference[];
-    uid?: string;
-    [key: string]: unknown;
-  };
-  [key: string]: unknown;
-}
-
-export interface OwnerReference {
-  apiVersion?: string;
-  kind: string;
-  name: string;
-  uid?: string;
-  controller?: boolean;
-}
+export type { KubeObject, OwnerReference } from '../kube-object.js';
+import type { KubeObject } from '../kube-object.js';
 
 /** An object plus a description of where it came from ("file.yaml (document 3)", "cluster"), for errors. */
 export interface SourcedObject {
