@@ -9,7 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readlinkSync, rename
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { tmpdir, homedir } from 'node:os';
-import { basename, delimiter, join } from 'node:path';
+import { basename, delimiter, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderKrewManifest } from '../../scripts/sea/krew-manifest.mjs';
 import { NODE_VERSION, archiveName } from '../../scripts/sea/targets.mjs';
@@ -104,7 +104,8 @@ describe.skipIf(!onLinuxAmd64)('install through krew', () => {
   function env(kubeconfig?: string): NodeJS.ProcessEnv {
     const base = userEnv(e2e(), { kubeconfig });
     const systemPath = (process.env.PATH ?? '').split(delimiter).filter((p) => p && !p.startsWith(join(repoDir, 'bin')));
-    return { ...base, KREW_ROOT: krewRoot, PATH: [join(krewRoot, 'bin'), tools, ...systemPath].join(delimiter) };
+    // kubectl is the one built with the control plane, so the test needs no system kubectl.
+    return { ...base, KREW_ROOT: krewRoot, PATH: [join(krewRoot, 'bin'), tools, dirname(e2e().kubectlPath), ...systemPath].join(delimiter) };
   }
   const kubectl = (args: string[], kubeconfig?: string): Promise<RunResult> =>
     run('kubectl', args, env(kubeconfig), { timeoutMs: 60_000 });
