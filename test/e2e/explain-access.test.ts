@@ -10,9 +10,11 @@ import { directory, principal } from '../support/azure/directory.js';
 import { e2e, kubeloginCredential, kubectl, kubectlEntra, standIns, writeUserKubeconfig, type RunResult } from './support/kubectl.js';
 
 const SEED = join(__dirname, 'seed');
-// alice may read RBAC objects (so her own requests can be explained), and a RoleBinding in team-b names a
-// ServiceAccount without a namespace. Applied for this file only.
+// alice may read RBAC objects (so her own requests can be explained), a RoleBinding in team-b names a
+// ServiceAccount without a namespace, another binds dave to a Role that does not exist. Applied for this file only.
 const FIXTURE = join(__dirname, 'fixtures', 'explain-access', 'live.yaml');
+// Read with -f only: a Role and a RoleBinding to aks-team-b-devs, without namespaces.
+const TEAM_B_POD_READERS = join(__dirname, 'fixtures', 'explain-access', 'team-b-pod-readers.yaml');
 
 const gid = (key: string): string => directory.groups[key]!.id;
 const oid = (key: string): string => principal(key).objectId;
@@ -31,6 +33,8 @@ const bindingNames = (matches: any[]) => matches.map((m) => `${m.binding.kind} $
 const kc: Record<'alice' | 'bob' | 'carol', string> = { alice: '', bob: '', carol: '' };
 /** A kubeconfig whose server is unreachable, holding carol's Entra token: the -f cases must not need a cluster. */
 let unreachable = '';
+/** The same for erin, whose token has a groups overage (no groups claim). */
+let unreachableOverage = '';
 let graph: Record<string, string> = {};
 
 async function ea(args: string[], opts: { kubeconfig?: string; graph?: boolean } = {}): Promise<RunResult> {
@@ -73,17 +77,19 @@ async function canI(args: string[]): Promise<number> {
 beforeAll(async () => {
   const applied = await kubectl(['apply', '-f', FIXTURE]);
   expect(applied.exitCode, applied.stderr).toBe(0);
-  const [alice, bob, carol, carolToken, env] = await Promise.all([
+  const [alice, bob, carol, carolToken, erinToken, env] = await Promise.all([
     kubeloginCredential('alice'),
     kubeloginCredential('bob'),
     kubeloginCredential('carol'),
     standIns().mintToken('carol'),
+    standIns().mintToken('erin'),
     standIns().productEnv('kubectl-entra-reader'),
   ]);
   kc.alice = writeUserKubeconfig('explain-alice', alice);
   kc.bob = writeUserKubeconfig('explain-bob', bob);
   kc.carol = writeUserKubeconfig('explain-carol', carol);
   unreachable = writeUserKubeconfig('explain-unreachable', { kind: 'token', token: carolToken }, { server: 'https://127.0.0.1:1' });
+  unreachableOverage = writeUserKubeconfig('explain-unreachable-overage', { kind: 'token', token: erinToken }, { server: 'https://127.0.0.1:1' });
   graph = env;
 });
 
@@ -374,6 +380,47 @@ describe('--as and --as-group (the admin may create SubjectAccessReviews)', () =
   });
 });
 
+describe('bindings the authorizer skips, and resources the server serves', () => {
+  it('a RoleBinding to a missing Role: recorded as an error, a MissingRole near miss, and the fix creates the Role', async () => {
+    const dave = ['get', 'pods', '-n', 'team-b', '--as', 'dave@contoso.com', '--as-oid', oid('dave')];
+    const { exitCode, doc } = await eaJson(dave);
+    expect(exitCode).toBe(1);
+    const dangling = { kind: 'RoleBinding', namespace: 'team-b', name: 'explain-access-e2e-dangling' };
+    expect(doc.rbac.errors).toEqual([{ binding: dangling, message: 'role.rbac.authorization.k8s.io "explain-access-e2e-missing" not found' }]);
+    expect(doc.rbac.nearMisses).toContainEqual(expect.objectContaining({ kind: 'MissingRole', binding: dangling, role: { kind: 'Role', name: 'explain-access-e2e-missing', namespace: 'team-b' } }));
+    // The server's RBAC authorizer records the same error in its reason.
+    expect(doc.server.reason).toContain('role.rbac.authorization.k8s.io "explain-access-e2e-missing" not found');
+    expect(doc.suggestion.commands).toEqual(['kubectl create role explain-access-e2e-missing --verb=get --resource=pods -n team-b']);
+    const created = await kubectl(doc.suggestion.commands[0].split(' ').slice(1));
+    expect(created.exitCode, created.stderr).toBe(0);
+    try {
+      const after = await eaJson(dave);
+      expect(after.exitCode).toBe(0);
+      expect(after.doc.rbac.errors).toEqual([]);
+      expect(after.doc.rbac.matches.map((m: any) => m.binding)).toEqual([dangling]);
+      expect(after.doc.server.allowed).toBe(true);
+    } finally {
+      await kubectl(['delete', 'role', 'explain-access-e2e-missing', '-n', 'team-b', '--ignore-not-found']);
+    }
+  });
+
+  it('a custom resource by its singular name: discovery online, the CRD manifests offline; view aggregates its reader role', async () => {
+    const args = ['get', 'azureidentity', '-n', 'team-a', '--as', 'bob@contoso.com', '--as-group', TEAM_A_READERS, '--as-oid', oid('bob')];
+    const [live, offline] = await Promise.all([eaJson(args), eaJson([...args, '-f', SEED], { kubeconfig: unreachable })]);
+    const request = { apiGroup: 'aadpodidentity.k8s.io', resource: 'azureidentities' };
+    expect(live.exitCode).toBe(0);
+    expect(live.doc.request).toMatchObject(request);
+    expect(live.doc.rbac.matches).toHaveLength(1);
+    expect(live.doc.rbac.matches[0]).toMatchObject({ binding: { name: 'team-a-readers-view' }, role: { kind: 'ClusterRole', name: 'view' }, aggregatedFrom: 'aadpodidentity-view' });
+    await expectRuleAt(live.doc.rbac.matches[0]);
+    expect(codes(live.doc)).not.toContain('UnknownResourceType');
+    // The manifests lack the built-in view role, so offline says no, but it asks about the same resource.
+    expect(offline.doc.request).toEqual(live.doc.request);
+    expect(codes(offline.doc)).not.toContain('UnknownResourceType');
+    expect(offline.exitCode).toBe(1);
+  });
+});
+
 describe('the admin credential (system:masters client certificate)', () => {
   it('allowed before RBAC, and says so', async () => {
     const [{ exitCode, doc }, table] = await Promise.all([eaJson(['delete', 'nodes']), ea(['impersonate', 'users'])]);
@@ -514,6 +561,30 @@ describe('-f manifests with no cluster', () => {
     const online = await ea(['delete', 'nodes'], { kubeconfig: unreachable });
     expect(online.exitCode).toBe(3);
     expect(online.stderr).toMatch(/^error: .*127\.0\.0\.1:1/);
+  });
+});
+
+describe('-f manifests: namespaces and group overage', () => {
+  it('repeatable -f; objects without a namespace are in -n\'s; an overage token\'s groups are unknown offline until --as-group names them', async () => {
+    const files = ['-f', SEED, '-f', TEAM_B_POD_READERS];
+    const [token, named, otherNs] = await Promise.all([
+      eaJson(['get', 'pods', '-n', 'team-b', ...files, '--offline'], { kubeconfig: unreachableOverage }),
+      eaJson(['get', 'pods', '-n', 'team-b', ...files, '--as', 'erin@contoso.com', '--as-group', TEAM_B_DEVS], { kubeconfig: unreachableOverage }),
+      eaJson(['get', 'pods', '-n', 'platform', ...files, '--as', 'erin@contoso.com', '--as-group', TEAM_B_DEVS], { kubeconfig: unreachableOverage }),
+    ]);
+    expect(token.exitCode).toBe(1);
+    expect(token.doc.request).toMatchObject({ user: 'erin@contoso.com', groups: ['system:authenticated'] });
+    expect(codes(token.doc)).toContain('GroupsOverage');
+    expect(named.exitCode).toBe(0);
+    expect(named.doc.rbac.matches).toHaveLength(1);
+    expect(named.doc.rbac.matches[0]).toMatchObject({
+      binding: { kind: 'RoleBinding', namespace: 'team-b', name: 'team-b-devs-pods' },
+      subject: { kind: 'Group', name: TEAM_B_DEVS },
+      role: { kind: 'Role', name: 'pod-reader', namespace: 'team-b' },
+    });
+    // With -n platform the same files put the Role and RoleBinding in platform: granted there instead.
+    expect(otherNs.exitCode).toBe(0);
+    expect(otherNs.doc.rbac.matches[0].binding).toEqual({ kind: 'RoleBinding', namespace: 'platform', name: 'team-b-devs-pods' });
   });
 });
 
