@@ -177,7 +177,7 @@ async function explainAccessHandler(argv: ExplainFlags): Promise<CommandResult> 
       });
     }
   } else {
-    const s = await currentSubject(getSession(), { useServer: !offline });
+    const s = await currentSubject(getSession(), { useServer: !offline, expandOverage: offline && !argv.offline ? groupDirectory(argv) : null });
     user = s.user;
     // The authenticator adds the implicit groups; the server's SelfSubjectReview already shows them.
     groups = s.from === 'server' ? s.groups : impersonatedGroups(s.user, s.groups);

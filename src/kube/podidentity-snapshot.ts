@@ -77,15 +77,19 @@ export async function gatherPodIdentityObjects(client: KubeClient, scope: PodIde
     }
   };
 
-  const crdsInstalled = client.request<unknown>('GET', `/apis/${POD_IDENTITY_GROUP}/v1`, { acceptStatus: [404] }).then((r) => r.status !== 404);
-  const facts = readClusterFacts(client, scope, notes);
-
-  const installed = await crdsInstalled;
-  if (!installed) notes.push(`the aad-pod-identity CRDs (${POD_IDENTITY_GROUP}/v1) are not installed: no pod identity objects to migrate`);
+  // Every request starts now and is awaited by one Promise.all, so a failure in one (an unreachable server
+  // fails them all) is reported once and never left as an unhandled rejection.
+  const podIdentityObjects = client
+    .request<unknown>('GET', `/apis/${POD_IDENTITY_GROUP}/v1`, { acceptStatus: [404] })
+    .then((r) => {
+      if (r.status !== 404) return Promise.all(POD_IDENTITY_LISTINGS.map(list));
+      notes.push(`the aad-pod-identity CRDs (${POD_IDENTITY_GROUP}/v1) are not installed: no pod identity objects to migrate`);
+      return [];
+    });
   const [podIdentity, workloads, { webhookInstalled, issuer }] = await Promise.all([
-    installed ? Promise.all(POD_IDENTITY_LISTINGS.map(list)) : Promise.resolve([]),
+    podIdentityObjects,
     Promise.all(WORKLOAD_LISTINGS.map(list)),
-    facts,
+    readClusterFacts(client, scope, notes),
   ]);
   return { objects: [...podIdentity.flat(), ...workloads.flat()], webhookInstalled, issuer, notes };
 }

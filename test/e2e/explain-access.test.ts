@@ -588,6 +588,23 @@ describe('-f manifests: namespaces and group overage', () => {
   });
 });
 
+describe('-f without --offline: an overage token\'s groups are fetched, never guessed', () => {
+  it('from Graph (as AKS does), else from the server, so the group binding in the manifests is found', async () => {
+    const erin = writeUserKubeconfig('explain-erin-exec', await kubeloginCredential('erin'));
+    const files = ['-f', SEED, '-f', TEAM_B_POD_READERS];
+    const [viaGraph, viaServer] = await Promise.all([
+      eaJson(['get', 'pods', '-n', 'team-b', ...files], { kubeconfig: erin, graph: true }),
+      eaJson(['get', 'pods', '-n', 'team-b', ...files], { kubeconfig: erin }),
+    ]);
+    for (const r of [viaGraph, viaServer]) {
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.doc.request.groups).toContain(TEAM_B_DEVS);
+      expect(r.doc.rbac.matches[0]).toMatchObject({ binding: { kind: 'RoleBinding', namespace: 'team-b', name: 'team-b-devs-pods' }, subject: { kind: 'Group', name: TEAM_B_DEVS } });
+      expect(codes(r.doc)).not.toContain('GroupsOverage');
+    }
+  });
+});
+
 describe('--list and who-can on the live cluster', () => {
   it('--list: everything alice may do in team-a, each with the binding that grants it', async () => {
     const [{ exitCode, doc }, table] = await Promise.all([eaJson(['--list', '-n', 'team-a'], { kubeconfig: kc.alice }), ea(['--list', '-n', 'team-a'], { kubeconfig: kc.alice })]);

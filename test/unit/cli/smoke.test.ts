@@ -119,6 +119,19 @@ describe('whoami without a cluster', () => {
     expect(r.stderr).toMatch(/connection refused.*\[ServerUnreachable\]/);
   });
 
+  it.each([
+    [['pod-identity-migrate']],
+    [['pod-identity-migrate', '-A']],
+    [['explain-access', 'get', 'pods']],
+    [['explain-access', '--list']],
+    [['explain-access', 'who-can', 'get', 'pods']],
+  ])('live commands against an unreachable server: one error line, exit 3, no stack (%j)', async (args) => {
+    const r = await run([...args, '--kubeconfig', kubeconfigFor('https://127.0.0.1:1')]);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^error: cannot reach the server https:\/\/127\.0\.0\.1:1: connection refused\n$/);
+  });
+
   describe('a server that accepts connections and never answers', () => {
     let server: Server;
     let port = 0;
