@@ -49,4 +49,11 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
+// A last line of defence: a rejection nobody awaited is still one error line and exit 3, never Node's
+// crash report with a stack trace (run with -v=6 to see it).
+process.on('unhandledRejection', (e) => {
+  const verbose = process.argv.some((a) => /^-v=?([6-9]|\d{2,})$/.test(a));
+  process.exitCode = reportError({ programName: programName(), commandName: '', verbosity: verbose ? 6 : 0 }, e);
+});
+
 void main(process.argv.slice(2));

@@ -115,8 +115,13 @@ export function groupDisplayName(names: Map<string, string> | undefined, id: str
   return names?.get(id) ?? names?.get(id.toLowerCase());
 }
 
-function shown(s: Subject, names: Map<string, string> | undefined): ShownSubject {
+/**
+ * The subject as the authorizer matched it: a ServiceAccount without a namespace in a RoleBinding is the
+ * binding's namespace's, so it is shown with that namespace.
+ */
+function shown(s: Subject, names: Map<string, string> | undefined, bindingNamespace?: string): ShownSubject {
   const out: ShownSubject = { ...s };
+  if (s.kind === 'ServiceAccount' && !s.namespace && bindingNamespace) out.namespace = bindingNamespace;
   const dn = s.kind === 'Group' ? groupDisplayName(names, s.name) : undefined;
   if (dn !== undefined) out.displayName = dn;
   return out;
@@ -133,7 +138,7 @@ export function explainAccess(policy: RbacPolicy | null, req: AccessRequest, opt
   if (policy) {
     for (const p of policy.problems) warnings.push({ ...p });
     const d = authorize(policy, req);
-    const matches: ExplainedGrant[] = d.matches.map((m) => ({ ...m, subject: shown(m.subject, names), risks: ruleRisks(m.rule) }));
+    const matches: ExplainedGrant[] = d.matches.map((m) => ({ ...m, subject: shown(m.subject, names, m.binding.namespace), risks: ruleRisks(m.rule) }));
     let misses: NearMiss[] = [];
     if (!d.allowed) {
       misses = nearMisses(policy, req, policy.applicableBindings(req, req.namespace));
@@ -143,7 +148,7 @@ export function explainAccess(policy: RbacPolicy | null, req: AccessRequest, opt
       allowed: d.allowed,
       reason: d.reason,
       matches,
-      nearMisses: misses.map((m) => (m.subject ? { ...m, subject: shown(m.subject, names) } : { ...m })) as ExplainedNearMiss[],
+      nearMisses: misses.map((m) => (m.subject ? { ...m, subject: shown(m.subject, names, m.binding.namespace) } : { ...m })) as ExplainedNearMiss[],
       errors: d.errors,
     };
   } else {

@@ -89,7 +89,7 @@ describe('runtime errors are one line and exit 3', () => {
   });
 });
 
-describe('whoami without a cluster', () => {
+describe('without a cluster, or with none reachable', () => {
   it('offline: decodes the demo exec credential; stdout is the report, nothing secret is printed', async () => {
     const r = await run(['whoami', '--kubeconfig', demo, '--offline', '--group-names', join(root, 'examples', 'demo', 'groups.csv')]);
     expect(r.code).toBe(0);

@@ -130,6 +130,14 @@ describe('list and who-can renderers', () => {
   });
 });
 
+describe('a ServiceAccount subject without a namespace', () => {
+  it("is shown with its RoleBinding's namespace, the one the authorizer matched", () => {
+    const policy = loadPolicy('sa-namespace-default');
+    const r = explainAccess(policy, toRequest({ user: 'system:serviceaccount:ci:runner', verb: 'list', namespace: 'ci', resource: 'pods' }));
+    expect(r.rbac!.matches[0]!.subject).toEqual({ kind: 'ServiceAccount', name: 'runner', namespace: 'ci' });
+  });
+});
+
 describe('when the RBAC objects cannot be read', () => {
   it("reads the binding back from the server's RBAC reason", () => {
     const reason = 'RBAC: allowed by RoleBinding "ci-reads-pods/ci" of ClusterRole "pod-reader" to ServiceAccount "runner/ci"';
