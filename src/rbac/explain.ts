@@ -63,17 +63,8 @@ export function parseRbacReason(reason: string): Omit<ServerNamedPath, 'subject'
 export type DecidedBy = 'rbac' | 'system:masters' | 'other-authorizer' | 'server' | 'nobody';
 
 export interface ExplainResult {
-  request: {
-    user: string;
-    groups: string[];
-    verb: string;
-    namespace: string;
-    apiGroup: string;
-    resource: string;
-    subresource: string;
-    name: string;
-    nonResourceURL: string | null;
-  };
+  /** The request as asked; `nonResourceURL` is null for a resource request (a stable JSON field). */
+  request: Omit<AccessRequest, 'nonResourceURL'> & { nonResourceURL: string | null };
   /** The answer: the server's verdict on a live cluster, else system:masters or RBAC. */
   allowed: boolean;
   /** Display names of the request's groups, where known (Entra group object id -> name). */
